@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from liangpai.core.access import public
+
+urlpatterns = [
+    path("", include("liangpai.core.urls")),
+    path("accounts/", include("liangpai.accounts.urls")),
+    path("org/", include("liangpai.organisations.urls")),
+    path("regions/", include("liangpai.regions.urls")),
+    path("enterprises/", include("liangpai.enterprises.urls")),
+    path("imports/", include("liangpai.imports.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "亮牌 · 系统管理"
+admin.site.site_title = "亮牌管理"
+admin.site.index_title = "配置数据"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

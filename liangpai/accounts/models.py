@@ -1,0 +1,101 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from liangpai.enterprises.models import Enterprise
+from liangpai.organisations.models import RepresentativeGroup
+from liangpai.regions.models import Town
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市总工会"
+    CITY_EMERGENCY = "city_emergency", "市应急管理局"
+    TOWN_UNION = "town_union", "镇/街道总工会"
+    TOWN_EMERGENCY = "town_emergency", "镇/街道应急办"
+    GROUP_LEADER = "group_leader", "代表小组组长"
+    GROUP_MEMBER = "group_member", "代表小组成员"
+    EXPERT = "expert", "行业专家"
+    ENTERPRISE_CONTACT = "enterprise_contact", "企业联系人"
+
+
+CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY})
+TOWN_ROLES = frozenset({Role.TOWN_UNION, Role.TOWN_EMERGENCY, Role.EXPERT})
+GROUP_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER})
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_CONTACT})
+
+
+class Membership(models.Model):
+    """One role of a user, scoped to the city, a town, a representative group or an enterprise."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="用户")
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    town = models.ForeignKey(
+        Town, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name="镇/街道"
+    )
+    group = models.ForeignKey(
+        RepresentativeGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="代表小组",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="企业",
+    )
+    created_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role__in=[r.value for r in CITY_ROLES],
+                        town__isnull=True,
+                        group__isnull=True,
+                        enterprise__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[r.value for r in TOWN_ROLES],
+                        town__isnull=False,
+                        group__isnull=True,
+                        enterprise__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[r.value for r in GROUP_ROLES],
+                        town__isnull=True,
+                        group__isnull=False,
+                        enterprise__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=[r.value for r in ENTERPRISE_ROLES],
+                        town__isnull=True,
+                        group__isnull=True,
+                        enterprise__isnull=False,
+                    )
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.town or self.group or self.enterprise or "全市"
+        return f"{self.user} · {self.get_role_display()} · {scope}"

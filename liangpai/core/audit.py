@@ -1,0 +1,105 @@
+"""The one way to record who changed what and why (SECURITY.md T8).
+
+`record()` must be called inside the transaction that makes the change, so a change
+never lands without its record. Rows form a hash chain: each hash covers the previous
+one, and `verify_chain()` finds the first row that does not fit.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from liangpai.core.models import AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_KEY = 7_401_352  # arbitrary, fixed: the advisory lock that serialises the chain on PostgreSQL
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one audit event for a change to `target` made by `actor` (a user, or None for the system)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the transaction of the change it records")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor_obj,
+        actor_label=str(actor_obj.get_username()) if actor_obj else "系统",
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        object_repr=str(target)[:200],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        prev_hash=last or GENESIS,
+    )
+    event.hash = _digest(event.prev_hash, _hashed_fields(event))
+    event.save()
+    return event
+
+
+def verify_chain(batch_size: int = 2000) -> AuditEvent | None:
+    """The first event whose hash or link does not fit the chain, or None when intact."""
+    prev = GENESIS
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+        if event.prev_hash != prev or event.hash != _digest(event.prev_hash, _hashed_fields(event)):
+            return event
+        prev = event.hash
+    return None
+
+
+def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `obj`, ready to store as `before` or `after`."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from liangpai.core.access import Action, can, memberships
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "enterprises": can(user, Action.ENTERPRISE_VIEW),
+            "org": can(user, Action.ORG_VIEW),
+            "import": can(user, Action.ENTERPRISE_IMPORT),
+            "audit": can(user, Action.AUDIT_VIEW),
+        },
+        "my_memberships": memberships(user),
+    }

@@ -1,0 +1,26 @@
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_SECONDS without a request (SECURITY.md T7).
+
+    The absolute lifetime is the session cookie's age, which is not renewed on activity.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+            else:
+                request.session["last_seen"] = now
+        return self.get_response(request)
