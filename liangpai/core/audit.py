@@ -103,3 +103,43 @@ def verify_chain(batch_size: int = 2000) -> AuditEvent | None:
 def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
     """The values of `fields` on `obj`, ready to store as `before` or `after`."""
     return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def record_many(
+    *, actor: Any, action: str, changes: list[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]], reason: str = ""
+) -> int:
+    """Append one audit event per (target, before, after), chained, in one bulk insert.
+
+    For bulk operations such as imports: the same guarantees as `record()` without a
+    query per row.
+    """
+    if not changes:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many() must run inside the transaction of the changes it records")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    label = str(actor_obj.get_username()) if actor_obj else "系统"
+    now = timezone.now()
+    events = []
+    for target, before, after in changes:
+        event = AuditEvent(
+            at=now,
+            actor=actor_obj,
+            actor_label=label,
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            object_repr=str(target)[:200],
+            before=_jsonable(before) if before is not None else None,
+            after=_jsonable(after) if after is not None else None,
+            reason=reason,
+            prev_hash=prev,
+        )
+        event.hash = prev = _digest(event.prev_hash, _hashed_fields(event))
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
