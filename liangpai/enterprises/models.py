@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from liangpai.enterprises.validators import validate_credit_code
 from liangpai.regions.models import District, Town
@@ -82,3 +84,7 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.district_id and self.town_id and self.district.town_id != self.town_id:
+            raise ValidationError({"district": _("片区“%(district)s”不属于所选的镇/街道。") % {"district": self.district.name}})
