@@ -56,8 +56,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '企业',
                 'verbose_name_plural': '企业',
-                'ordering': ['name', 'id'],
-                'indexes': [models.Index(fields=['town', 'name'], name='enterprise_town_name'), models.Index(fields=['district', 'name'], name='enterprise_district_name'), models.Index(fields=['status', 'name'], name='enterprise_status_name')],
+                'ordering': ['name_initials', 'name', 'id'],
+                'indexes': [models.Index(fields=['town', 'name_initials'], name='enterprise_town_initials'), models.Index(fields=['district', 'name_initials'], name='enterprise_district_initials'), models.Index(fields=['status', 'name_initials'], name='enterprise_status_initials')],
             },
         ),
     ]
