@@ -10,6 +10,7 @@ and one user per role scoped to town A's side, plus an outsider with no role.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -30,8 +31,14 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _test_settings(settings: Any) -> None:
+    # A fast hasher (argon2 costs tens of ms per login), and static files served from the
+    # source tree instead of a collected manifest.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @dataclass
