@@ -81,6 +81,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RepresentativeGroup
+        skip_postgeneration_save = True
 
     town = factory.SubFactory(TownFactory)
     name = factory.Sequence(lambda n: f"第{n}代表小组")
