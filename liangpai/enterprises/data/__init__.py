@@ -1,0 +1,1 @@
+"""Reference data shipped with the enterprises app (public standards, no personal data)."""
