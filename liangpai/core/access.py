@@ -216,7 +216,7 @@ def can(user: Any, action: Action, obj: Model | None = None) -> bool:
 M = TypeVar("M", bound=Model)
 
 
-def get_for_user_or_404(user: Any, model: type[M], pk: Any, action: Action) -> M:
+def get_for_user_or_404[M: Model](user: Any, model: type[M], pk: Any, action: Action) -> M:
     """Fetch `model` #pk for `user`: 404 outside their scope, 403 when in scope but not allowed."""
     try:
         obj = _VISIBLE[model](user, _view_action(model)).get(pk=pk)
@@ -252,14 +252,14 @@ def requires(action: Action) -> Callable[[V], V]:
     return decorate
 
 
-def public(view: V) -> V:
+def public[V: Callable[..., Any]](view: V) -> V:
     """Declare a view open to everyone, signed in or not."""
     view = login_not_required(view)
     view.access_rule = "public"  # type: ignore[attr-defined]
     return view
 
 
-def signed_in(view: V) -> V:
+def signed_in[V: Callable[..., Any]](view: V) -> V:
     """Declare a view open to every signed-in user (it shows only their own things)."""
     view.access_rule = "signed_in"  # type: ignore[attr-defined]
     return view

@@ -45,17 +45,11 @@ class Enterprise(models.Model):
 
     name = models.CharField("企业名称", max_length=200)
     name_initials = models.CharField("拼音首字母", max_length=200, db_index=True, editable=False)
-    credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="enterprises", verbose_name="镇/街道")
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="enterprises", verbose_name="片区"
-    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="enterprises", verbose_name="片区")
     address = models.CharField("地址", max_length=200, blank=True)
-    industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name="行业"
-    )
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name="行业")
     scale = models.CharField("规模", max_length=10, choices=Scale.choices)
     headcount = models.PositiveIntegerField("职工人数")
     has_union = models.BooleanField("已建工会", default=False)
@@ -88,4 +82,6 @@ class Enterprise(models.Model):
 
     def clean(self) -> None:
         if self.district_id and self.town_id and self.district.town_id != self.town_id:
-            raise ValidationError({"district": _("片区“%(district)s”不属于所选的镇/街道。") % {"district": self.district.name}})
+            raise ValidationError(
+                {"district": _("片区“%(district)s”不属于所选的镇/街道。") % {"district": self.district.name}}
+            )

@@ -15,13 +15,19 @@ def credit_code_message(error: CreditCodeError) -> str:
         case "length":
             return _("统一社会信用代码应为18位，这里是%(length)s位。") % p
         case "character":
-            return _(
-                "第%(position)s位“%(char)s”不是统一社会信用代码可用的字符（只用数字和除 I、O、S、V、Z 以外的大写字母）。"
-            ) % p
+            return (
+                _(
+                    "第%(position)s位“%(char)s”不是统一社会信用代码可用的字符（只用数字和除 I、O、S、V、Z 以外的大写字母）。"
+                )
+                % p
+            )
         case "division":
             return _("第3–8位应为6位数字的行政区划代码，这里是“%(value)s”。") % p
         case _check:
-            return _("校验位不符：按前17位计算，第18位应为“%(expected)s”，这里是“%(actual)s”。请核对是否有错抄的字符。") % p
+            return (
+                _("校验位不符：按前17位计算，第18位应为“%(expected)s”，这里是“%(actual)s”。请核对是否有错抄的字符。")
+                % p
+            )
 
 
 def validate_credit_code(value: str) -> None:
