@@ -8,6 +8,10 @@ PORT ?= 8000
 
 .PHONY: run test check bench setup assets messages e2e-deps clean help
 
+# `make run` is the demo/development server; production runs gunicorn (README.md).
+run setup messages check: export DEBUG ?= 1
+bench: export SECRET_KEY ?= bench-only-not-a-secret
+
 help:
 	@echo "make run    - 安装、迁移、载入示范城市并启动 http://$(HOST):$(PORT) / install, migrate, seed demo city, serve"
 	@echo "make test   - 安装测试依赖并运行全部测试 / install test dependencies and run the suite"
