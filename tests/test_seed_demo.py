@@ -1,0 +1,295 @@
+"""`manage.py seed_demo`: the demo city, deterministic, complete, and only into an empty database."""
+
+import hashlib
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+
+from liangpai.accounts.models import Membership, Role, User
+from liangpai.core import audit
+from liangpai.core.models import AuditEvent
+from liangpai.demo.accounts import DEMO_PASSWORD
+from liangpai.demo.enterprises import DEMO_ENTERPRISE_NAME
+from liangpai.demo.words import CITY_DIVISION_CODE
+from liangpai.enterprises.models import Enterprise
+from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
+from liangpai.regions.models import City, District, Town
+from liangpai.rules.credit_code import is_valid
+from tests.factories import TownFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 200
+DEMO_USERNAMES = [
+    "city_admin",
+    "city_emergency",
+    "town_union",
+    "town_emergency",
+    "town2_union",
+    "group_leader",
+    "group_member",
+    "expert",
+    "enterprise",
+    "admin",
+]
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def digest() -> str:
+    """Everything the seeding writes, except database ids and timestamps."""
+    parts = [
+        list(
+            Enterprise.objects.order_by("credit_code").values_list(
+                "name",
+                "name_initials",
+                "credit_code",
+                "town__name",
+                "district__name",
+                "industry__code",
+                "scale",
+                "headcount",
+                "has_union",
+                "union_chair",
+                "union_chair_phone",
+                "safety_contact",
+                "safety_contact_phone",
+                "address",
+                "latitude",
+                "longitude",
+                "status",
+            )
+        ),
+        list(City.objects.values_list("name", "division_code")),
+        list(Town.objects.values_list("name", "short_name", "kind", "sort_order")),
+        list(District.objects.values_list("town__name", "name", "sort_order")),
+        list(Body.objects.order_by("name").values_list("kind", "name", "town__name", "head", "phone", "address")),
+        list(RepresentativeGroup.objects.values_list("town__name", "name", "note", "districts__name").order_by("name")),
+        list(
+            GroupMember.objects.order_by("group__name", "name", "phone").values_list(
+                "group__name", "name", "role", "work_unit", "phone", "user__username"
+            )
+        ),
+        list(
+            Expert.objects.order_by("name").values_list(
+                "name", "employer", "title", "phone", "user__username", "specialities__code", "towns__name"
+            )
+        ),
+        list(User.objects.order_by("username").values_list("username", "full_name", "phone", "is_staff")),
+        list(
+            Membership.objects.order_by("user__username").values_list(
+                "user__username", "role", "town__name", "group__name", "enterprise__credit_code"
+            )
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class _Discard(Exception):
+    pass
+
+
+def digest_of_fresh_seed(seed_value: int) -> str:
+    """Seed an empty database, take the digest, and roll the database back to empty."""
+    result = ""
+    try:
+        with transaction.atomic():
+            seed("--enterprises", str(SMALL), "--seed", str(seed_value))
+            result = digest()
+            raise _Discard
+    except _Discard:
+        pass
+    return result
+
+
+def test_the_same_seed_gives_the_same_city_and_another_seed_another() -> None:
+    first = digest_of_fresh_seed(7)
+    assert not Enterprise.objects.exists()
+    assert digest_of_fresh_seed(7) == first
+    assert digest_of_fresh_seed(8) != first
+
+
+def test_the_default_seed_gives_the_documented_city_in_every_process() -> None:
+    # Pinned values: a generator that depended on set order or hash seeds would drift between
+    # test runs. Change these only on purpose, with the generator.
+    seed("--enterprises", str(SMALL))
+    names = list(Enterprise.objects.order_by("pk").values_list("name", "credit_code")[:3])
+    assert names[0][0] == DEMO_ENTERPRISE_NAME
+    assert names == [
+        ("平澜市宏达箱包有限公司", "91330489MAJGEKR84T"),
+        ("平澜市新埠富瑞五金厂", "91330489MAE9ND3G1L"),
+        ("平澜市安腾五金有限公司", "9133048928049506X2"),
+    ]
+
+
+def test_the_default_city_has_the_shape_of_the_source_city() -> None:
+    out = seed()
+
+    assert "平澜市" in out
+    assert DEMO_PASSWORD in out
+    assert Town.objects.count() == 9
+    assert {t.kind for t in Town.objects.all()} == {Town.Kind.TOWN, Town.Kind.STREET}
+    assert len({t.short_name for t in Town.objects.all()}) == 9
+    for town in Town.objects.all():
+        assert 3 <= town.districts.count() <= 6
+        assert town.enterprises.exists()
+
+    enterprises = list(Enterprise.objects.select_related("industry__parent", "district"))
+    assert len(enterprises) == 1300
+    above = [e for e in enterprises if e.scale == Enterprise.Scale.ABOVE]
+    below = [e for e in enterprises if e.scale == Enterprise.Scale.BELOW]
+    assert 0.40 <= len(above) / len(enterprises) <= 0.60
+    assert 0.02 <= sum(e.status != Enterprise.Status.ACTIVE for e in enterprises) / len(enterprises) <= 0.05
+    assert all(e.headcount >= 50 for e in above)
+    assert 0.9 <= sum(e.headcount <= 800 for e in above) / len(above) < 1
+    assert any(e.headcount > 2000 for e in above)
+    assert all(5 <= e.headcount <= 80 for e in below)
+    assert sum(e.has_union for e in above) / len(above) > 0.85
+    assert sum(e.industry.parent.code == "C" for e in enterprises) / len(enterprises) > 0.75
+    assert {e.industry.parent.code for e in enterprises} >= {"C", "E", "F", "G"}
+
+    codes = [e.credit_code for e in enterprises]
+    assert len(set(codes)) == len(codes)
+    assert all(is_valid(c) and c[2:8] == CITY_DIVISION_CODE for c in codes)
+    assert len({e.name for e in enterprises}) == len(enterprises)
+    assert all(e.name_initials and e.address and e.safety_contact_phone for e in enterprises)
+    for e in enterprises:
+        assert e.district.town_id == e.town_id
+        assert 30.5 < e.latitude < 30.9
+        assert 120.8 < e.longitude < 121.25
+
+
+def test_every_town_has_its_union_and_emergency_office_and_every_district_a_group() -> None:
+    seed("--enterprises", str(SMALL))
+
+    kinds = Counter(Body.objects.values_list("kind", flat=True))
+    assert kinds == {"city_union": 1, "city_emergency": 1, "town_union": 9, "town_emergency": 9}
+    for town in Town.objects.all():
+        assert {b.kind for b in town.bodies.all()} == {"town_union", "town_emergency"}
+
+    assert not District.objects.filter(groups__isnull=True).exists()
+    for group in RepresentativeGroup.objects.prefetch_related("districts", "members"):
+        assert 1 <= group.districts.count() <= 2
+        assert {d.town_id for d in group.districts.all()} == {group.town_id}
+        roles = Counter(m.role for m in group.members.all())
+        assert roles["leader"] == 1
+        assert 3 <= roles["member"] <= 6
+
+    experts = Expert.objects.prefetch_related("specialities", "towns")
+    assert experts.count() == 30
+    assert all(x.specialities.exists() and x.towns.exists() for x in experts)
+
+
+def test_every_role_has_a_demo_user_who_can_log_in() -> None:
+    seed("--enterprises", str(SMALL))
+
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for username in DEMO_USERNAMES:
+        user = User.objects.get(username=username)
+        validate_password(DEMO_PASSWORD, user)
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_demo_users_are_attached_to_what_their_role_needs() -> None:
+    seed("--enterprises", str(SMALL))
+    first, second = Town.objects.order_by("sort_order")[:2]
+
+    def membership(username: str) -> Membership:
+        return Membership.objects.get(user__username=username)
+
+    assert membership("town_union").town == first
+    assert membership("town_emergency").town == first
+    assert membership("town2_union").town == second
+    group = membership("group_leader").group
+    assert group is not None
+    assert group.town == first
+    assert membership("group_member").group == group
+    assert GroupMember.objects.get(user__username="group_leader").role == "leader"
+    assert GroupMember.objects.get(user__username="group_member").group == group
+    expert = Expert.objects.get(user__username="expert")
+    assert first in expert.towns.all()
+    assert membership("expert").town == first
+    enterprise = membership("enterprise").enterprise
+    assert enterprise is not None
+    assert enterprise.town == first
+    assert enterprise.name == DEMO_ENTERPRISE_NAME
+    assert enterprise.district in group.districts.all()
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert not admin.memberships.exists()
+    city_admin = User.objects.get(username="city_admin")
+    assert city_admin.is_staff
+    assert not city_admin.is_superuser
+    assert city_admin.has_perms(["regions.change_town", "regions.add_district", "enterprises.change_industry"])
+    assert not city_admin.has_perm("accounts.change_user")
+    assert not User.objects.get(username="town_union").is_staff
+
+
+def test_one_audit_record_for_the_whole_run() -> None:
+    seed("--enterprises", str(SMALL))
+
+    event = AuditEvent.objects.get()
+    assert event.action == "demo.seed"
+    assert event.object_type == "regions.city"
+    assert event.after["enterprises"] == SMALL
+    assert audit.verify_chain() is None
+
+
+def test_if_empty_does_nothing_on_a_seeded_database() -> None:
+    seed("--enterprises", str(SMALL))
+    before = digest()
+
+    out = seed("--if-empty")
+
+    assert "未载入" in out
+    assert digest() == before
+    assert Enterprise.objects.count() == SMALL
+
+
+def test_if_empty_seeds_an_empty_database() -> None:
+    seed("--if-empty", "--enterprises", "50")
+    assert Enterprise.objects.count() == 50
+
+
+def test_seeding_a_database_with_enterprises_is_refused() -> None:
+    seed("--enterprises", str(SMALL))
+
+    with pytest.raises(CommandError, match="已有 200 家企业"):
+        seed("--enterprises", str(SMALL))
+    assert Enterprise.objects.count() == SMALL
+
+
+def test_seeding_a_city_being_set_up_is_refused() -> None:
+    TownFactory(name="真实镇")
+
+    with pytest.raises(CommandError, match="镇/街道"):
+        seed("--enterprises", "20")
+    assert not Enterprise.objects.exists()
+
+
+def test_a_taken_username_is_left_as_it_was() -> None:
+    UserFactory(username="admin", full_name="本地管理员")
+
+    out = seed("--enterprises", "20")
+
+    admin = User.objects.get(username="admin")
+    assert admin.full_name == "本地管理员"
+    assert not admin.is_superuser
+    assert "未改动" in out
+    assert User.objects.filter(username="city_admin").exists()
+
+
+def test_the_number_of_enterprises_must_be_positive() -> None:
+    with pytest.raises(CommandError):
+        seed("--enterprises", "0")
