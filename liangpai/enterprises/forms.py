@@ -37,6 +37,27 @@ class EnterpriseFilterForm(forms.Form):
             *Industry.objects.filter(parent=None).values_list("code", "name"),
         ]
 
+    def select_fields(self) -> list[dict[str, Any]]:
+        """The select boxes with their options and the chosen one, ready to render (lists are long)."""
+        out = []
+        for name in ("town", "district", "industry", "scale", "status", "has_union"):
+            bound = self[name]
+            chosen = str(bound.value() or "")
+            field = self.fields[name]
+            if isinstance(field, forms.ModelChoiceField):
+                options = [("", _("全部"))] + [(str(obj.pk), str(obj)) for obj in field.queryset]
+            else:
+                options = [(str(v), str(label)) for v, label in field.choices]  # type: ignore[attr-defined]
+            out.append(
+                {
+                    "name": name,
+                    "id": bound.id_for_label,
+                    "label": bound.label,
+                    "options": [(v, label, v == chosen) for v, label in options],
+                }
+            )
+        return out
+
     def filters(self) -> EnterpriseFilters:
         """The filters to apply; invalid values are ignored (the form shows why)."""
         data = self.cleaned_data if self.is_valid() else {}

@@ -30,7 +30,9 @@ def search_q(text: str) -> Q:
     text = clean_text(text)
     if not text:
         return Q()
-    q = Q(name__icontains=text)
+    # Chinese has no letter case: a plain LIKE is several times cheaper than a case-folding one.
+    has_latin = any(ch.isascii() and ch.isalpha() for ch in text)
+    q = Q(name__icontains=text) if has_latin else Q(name__contains=text)
     lowered = text.lower()
     if lowered.isascii() and lowered.isalpha():
         q |= Q(name_initials__contains=lowered)
