@@ -101,7 +101,7 @@ def _measure_one_database(label: str, n: int, requests: int) -> list[dict[str, A
     rng = random.Random(7)
     town = data["towns"][0]
     scenarios = {
-        "全市第1页 city, page 1": ("city_admin", lambda: {}),
+        "全市第1页 city, page 1": ("city_admin", dict),
         "按镇筛选 town filter": ("city_admin", lambda: {"town": rng.choice(data["towns"])}),
         "镇+规模+翻页 town+scale+page": (
             "city_admin",
@@ -244,7 +244,7 @@ def _child(db: str, n: int, requests: int) -> list[dict[str, Any]]:
             sys.stderr.write(out.stderr)
             raise SystemExit(f"list benchmark on {db} failed (exit {out.returncode})")
     finally:
-        if cleanup:
+        if cleanup is not None:
             cleanup()
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -179,7 +179,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-LIANGPAI = {
-    "CITY_NAME": env("CITY_NAME", default=""),
-    "PAGE_SIZE": 50,
-}
+#: Rows per page on list pages.
+LIST_PAGE_SIZE = 50

@@ -32,7 +32,7 @@ class EnterpriseFilterForm(forms.Form):
         towns = towns_visible_to(user, Action.ENTERPRISE_VIEW)
         self.fields["town"].queryset = towns  # type: ignore[attr-defined]
         self.fields["district"].queryset = districts_visible_to(user, Action.ENTERPRISE_VIEW).select_related("town")  # type: ignore[attr-defined]
-        self.fields["industry"].choices = [
+        self.fields["industry"].choices = [  # type: ignore[attr-defined]
             ("", _("全部")),
             *Industry.objects.filter(parent=None).values_list("code", "name"),
         ]
@@ -45,7 +45,8 @@ class EnterpriseFilterForm(forms.Form):
             chosen = str(bound.value() or "")
             field = self.fields[name]
             if isinstance(field, forms.ModelChoiceField):
-                options = [("", _("全部"))] + [(str(obj.pk), str(obj)) for obj in field.queryset]
+                objects = field.queryset if field.queryset is not None else []
+                options = [("", _("全部"))] + [(str(obj.pk), str(obj)) for obj in objects]
             else:
                 options = [(str(v), str(label)) for v, label in field.choices]  # type: ignore[attr-defined]
             out.append(

@@ -33,6 +33,9 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
         return self.filter(status=Enterprise.Status.ACTIVE)
 
 
+EnterpriseManager = models.Manager.from_queryset(EnterpriseQuerySet)
+
+
 class Enterprise(models.Model):
     class Scale(models.TextChoices):
         ABOVE = "above", "规上"
@@ -64,7 +67,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = EnterpriseQuerySet.as_manager()
+    objects = EnterpriseManager()
 
     class Meta:
         verbose_name = "企业"

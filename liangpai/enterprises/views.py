@@ -22,7 +22,7 @@ from liangpai.enterprises.models import Enterprise
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET, user=request.user)
     enterprises = selectors.enterprise_list(user=request.user, filters=form.filters())
-    page = Paginator(enterprises, settings.LIANGPAI["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page = Paginator(enterprises, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
