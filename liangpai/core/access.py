@@ -64,9 +64,7 @@ def memberships(user: Any) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_lp_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).select_related("group").prefetch_related("group__districts")
-        )
+        cached = list(Membership.objects.filter(user=user).select_related("group").prefetch_related("group__districts"))
         user._lp_memberships = cached
     return cached
 
@@ -117,7 +115,9 @@ def _union(qs: Iterable[Q | None]) -> Q | None:
     return result
 
 
-def _scoped(model_qs: QuerySet[Any], user: Any, to_q: Callable[[Membership], Q | None], roles: frozenset[Role] | None) -> QuerySet[Any]:
+def _scoped(
+    model_qs: QuerySet[Any], user: Any, to_q: Callable[[Membership], Q | None], roles: frozenset[Role] | None
+) -> QuerySet[Any]:
     ms = [m for m in memberships(user) if roles is None or m.role in roles]
     q = _union(to_q(m) for m in ms)
     if q is None:

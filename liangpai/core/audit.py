@@ -106,7 +106,11 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
 
 
 def record_many(
-    *, actor: Any, action: str, changes: list[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]], reason: str = ""
+    *,
+    actor: Any,
+    action: str,
+    changes: list[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]],
+    reason: str = "",
 ) -> int:
     """Append one audit event per (target, before, after), chained, in one bulk insert.
 
