@@ -93,6 +93,10 @@ class Membership(models.Model):
                     )
                 ),
                 name="membership_scope_matches_role",
+                violation_error_message=(
+                    "角色与范围不匹配：市总工会、市应急管理局不选范围；镇/街道总工会、应急办和行业专家只选镇/街道；"
+                    "代表小组组长、成员只选代表小组；企业联系人只选企业。"
+                ),
             ),
         ]
 
