@@ -1,0 +1,112 @@
+"""Admin screens for the city's geography. Changes made here are audited like any other."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count, Model
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+
+from liangpai.core import audit
+from liangpai.regions.models import City, District, Town
+
+#: The reason recorded for changes made in the admin (stored as data, so not translated).
+ADMIN_REASON = "系统管理"
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records every admin save and delete in the audit log, in the admin's own transaction.
+
+    `audited_fields` are compared before → after; many-to-many fields are read after
+    `save_related`, so a change of only the related rows is recorded too.
+    """
+
+    audited_fields: list[str] = []
+    audited_m2m: list[str] = []
+
+    def _state(self, obj: Model) -> dict[str, Any]:
+        state = audit.snapshot(obj, self.audited_fields)
+        for name in self.audited_m2m:
+            state[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        return state
+
+    def _action(self, verb: str) -> str:
+        return f"admin.{self.model._meta.model_name}.{verb}"
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        before = None
+        if change:
+            before = self._state(type(obj)._default_manager.get(pk=obj.pk))
+        request._lp_audit_before = before  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before = getattr(request, "_lp_audit_before", None)
+        after = self._state(obj)
+        if before is not None:
+            changed = sorted(k for k in after if after[k] != before.get(k))
+            if not changed and not any(fs.has_changed() for fs in formsets):
+                return
+            before, after = {k: before[k] for k in changed}, {k: after[k] for k in changed}
+        audit.record(
+            actor=request.user,
+            action=self._action("update" if change else "create"),
+            target=obj,
+            before=before,
+            after=after,
+            reason=ADMIN_REASON,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        audit.record(
+            actor=request.user, action=self._action("delete"), target=obj, before=self._state(obj), reason=ADMIN_REASON
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # The bulk "delete selected" action runs outside the admin's transactions.
+        with transaction.atomic():
+            for obj in queryset:
+                audit.record(
+                    actor=request.user,
+                    action=self._action("delete"),
+                    target=obj,
+                    before=self._state(obj),
+                    reason=ADMIN_REASON,
+                )
+            super().delete_queryset(request, queryset)
+
+
+@admin.register(City)
+class CityAdmin(AuditedAdmin):
+    list_display = ["name", "division_code"]
+    search_fields = ["name", "division_code"]
+    audited_fields = ["name", "division_code"]
+
+
+@admin.register(Town)
+class TownAdmin(AuditedAdmin):
+    list_display = ["name", "short_name", "kind", "city", "sort_order", "district_count"]
+    list_filter = ["kind", "city"]
+    search_fields = ["name", "short_name"]
+    list_editable = ["sort_order"]
+    audited_fields = ["city_id", "name", "short_name", "kind", "sort_order"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("city").annotate(n_districts=Count("districts"))
+
+    @admin.display(description=gettext_lazy("片区数"), ordering="n_districts")
+    def district_count(self, obj: Town) -> int:
+        return obj.n_districts  # type: ignore[attr-defined]
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ["name", "town", "sort_order"]
+    list_filter = ["town"]
+    search_fields = ["name", "town__name"]
+    list_select_related = ["town"]
+    audited_fields = ["town_id", "name", "sort_order"]

@@ -1,0 +1,65 @@
+"""Forms for towns and districts, and the small helpers every organisation form shares."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+
+from liangpai.rules.text import clean_text
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap classes; invalid fields get `aria-invalid` from Django."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def reason_field(label: str | Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or gettext_lazy("修改说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("说明为什么修改，将记入审计记录。"),
+    )
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DistrictForm(StyledForm):
+    name = forms.CharField(
+        label=gettext_lazy("片区名称"), max_length=50, error_messages={"required": gettext_lazy("请填写片区名称。")}
+    )
+    sort_order = forms.IntegerField(
+        label=gettext_lazy("排序"),
+        min_value=0,
+        max_value=32767,
+        initial=0,
+        help_text=gettext_lazy("数字小的排在前面。"),
+        error_messages={"required": gettext_lazy("请填写排序数字（不确定时填0）。")},
+    )
+    reason = reason_field()
+
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(gettext_lazy("请填写片区名称。"))
+        return name
