@@ -1,8 +1,10 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
@@ -25,8 +27,29 @@ class GroupMemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class RepresentativeGroupAdminForm(forms.ModelForm):
+    """The admin obeys the rule the pages obey: a group covers districts of its own town only."""
+
+    class Meta:
+        model = RepresentativeGroup
+        fields = ["town", "name", "districts", "is_active", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        town, districts = data.get("town"), data.get("districts") or []
+        foreign = [d for d in districts if town is not None and d.town_id != town.pk]
+        if foreign:
+            names = "、".join(f"“{d.name}”" for d in foreign)
+            self.add_error(
+                "districts",
+                _("片区%(names)s不属于%(town)s：代表小组只能负责本镇/街道的片区。") % {"names": names, "town": town},
+            )
+        return data
+
+
 @admin.register(RepresentativeGroup)
 class RepresentativeGroupAdmin(AuditedAdmin):
+    form = RepresentativeGroupAdminForm
     list_display = ["name", "town", "is_active", "member_count"]
     list_filter = ["is_active", "town"]
     search_fields = ["name", "members__name"]

@@ -91,6 +91,24 @@ def test_changing_only_a_groups_districts_in_the_admin_is_audited(cast, admin_cl
     assert event.after == {"districts": sorted([cast.district_a.pk, cast.district_a2.pk])}
 
 
+def test_the_admin_refuses_a_district_of_another_town_too(cast, admin_client):
+    response = admin_client.post(
+        reverse("admin:organisations_representativegroup_add"),
+        {
+            "town": cast.town_a.pk,
+            "name": "越界小组",
+            "districts": [cast.district_b.pk],
+            "is_active": "on",
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "片区“乙一片”不属于甲镇" in response.content.decode()
+    assert not RepresentativeGroup.objects.filter(name="越界小组").exists()
+    assert AuditEvent.objects.count() == 0
+
+
 def test_deleting_selected_rows_in_the_admin_is_audited(cast, admin_client):
     extra = District.objects.create(town=cast.town_b, name="乙二片")
     response = admin_client.post(
