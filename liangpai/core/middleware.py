@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+_RESOLUTION_SECONDS = 60
+
 
 class SessionTimeoutMiddleware:
     """Signs a user out after SESSION_IDLE_SECONDS without a request (SECURITY.md T7).
@@ -21,6 +23,7 @@ class SessionTimeoutMiddleware:
             last = request.session.get("last_seen")
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
-            else:
+            elif last is None or now - int(last) >= _RESOLUTION_SECONDS:
+                # Not on every request: a session write per page view would serialise readers on SQLite.
                 request.session["last_seen"] = now
         return self.get_response(request)
