@@ -1,12 +1,11 @@
 """Union bodies and emergency offices, grouped by town: scope and phone masking."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.organisations.models import Body
 from tests.factories import TownFactory
+from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -81,14 +80,9 @@ def test_a_town_without_bodies_says_so(cast):
 def test_the_bodies_page_costs_the_same_queries_for_few_towns_and_for_many(cast, bodies):
     client = cast.client_for("city_admin")
 
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("organisations:bodies")).status_code == 200
-        return len(ctx.captured_queries)
-
-    few = queries()
+    few = page_queries(client, reverse("organisations:bodies"))
     for i in range(8):
         town = TownFactory()
         Body.objects.create(kind=Body.Kind.TOWN_UNION, name=f"附加总工会{i}", town=town)
         Body.objects.create(kind=Body.Kind.TOWN_EMERGENCY, name=f"附加应急办{i}", town=town)
-    assert few == queries()
+    assert few == page_queries(client, reverse("organisations:bodies"))

@@ -2,8 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.core.models import AuditEvent
@@ -11,6 +9,7 @@ from liangpai.enterprises.models import Industry
 from liangpai.organisations import services
 from liangpai.organisations.models import Expert
 from tests.factories import ExpertFactory
+from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +64,6 @@ def expert_b(cast):
 
 def _industry(code):
     return Industry.objects.get(code=code)
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _form_data(**changes):
@@ -178,13 +170,13 @@ def test_the_list_costs_the_same_queries_for_one_expert_and_for_many(cast, role)
     cast.expert.specialities.set([_industry("34")])
     client = cast.client_for(role)
     url = reverse("organisations:experts")
-    one = _queries(client, url)
+    one = page_queries(client, url)
     for i in range(12):
         expert = ExpertFactory(name=f"批量专家{i}")
         expert.towns.set([cast.town_a, cast.town_b])
         expert.specialities.set([_industry("34"), _industry("E")])
     assert len(client.get(url).context["rows"]) == 13
-    assert one == _queries(client, url)
+    assert one == page_queries(client, url)
 
 
 def test_only_managers_of_the_experts_town_see_an_edit_link(cast, expert_b):

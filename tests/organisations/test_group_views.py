@@ -2,8 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.core.audit import verify_chain
@@ -11,6 +9,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.organisations import services
 from liangpai.organisations.models import GroupMember, RepresentativeGroup
 from tests.factories import DistrictFactory, EnterpriseFactory, GroupFactory, GroupMemberFactory, TownFactory
+from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +68,6 @@ def group_b(cast):
 @pytest.fixture
 def member_a(cast):
     return GroupMemberFactory(group=cast.group_a, name="成员丙", phone="13912340000", work_unit="甲一机械")
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _form_data(**changes):
@@ -229,7 +221,7 @@ def test_empty_lists_say_so(cast):
 def test_the_list_costs_the_same_queries_for_one_group_and_for_many(cast):
     client = cast.client_for("city_admin")
     url = reverse("organisations:groups")
-    one = _queries(client, url)
+    one = page_queries(client, url)
     for _ in range(3):
         town = TownFactory()
         districts = DistrictFactory.create_batch(2, town=town)
@@ -237,19 +229,19 @@ def test_the_list_costs_the_same_queries_for_one_group_and_for_many(cast):
             group = GroupFactory(town=town, districts=districts)
             GroupMemberFactory(group=group, role=GroupMember.Role.LEADER)
             GroupMemberFactory.create_batch(2, group=group)
-    assert one == _queries(client, url)
+    assert one == page_queries(client, url)
 
 
 def test_a_filtered_list_costs_the_same_queries_for_one_match_and_for_many(cast):
     client = cast.client_for("city_admin")
     url = reverse("organisations:groups") + f"?q=王&town={cast.town_a.pk}"
     GroupMemberFactory(group=cast.group_a, name="王一")
-    one = _queries(client, url)
+    one = page_queries(client, url)
     for i in range(5):
         group = GroupFactory(town=cast.town_a, districts=[cast.district_a])
         GroupMemberFactory(group=group, name=f"王{i}")
     assert len(client.get(url).context["page"].object_list) == 6
-    assert one == _queries(client, url)
+    assert one == page_queries(client, url)
 
 
 # --- the detail -------------------------------------------------------------------------
@@ -299,10 +291,10 @@ def test_a_group_without_members_or_districts_says_so(cast):
 def test_the_detail_costs_the_same_queries_for_one_member_and_for_many(cast):
     client = cast.client_for("town_a_union")
     url = reverse("organisations:group_detail", args=[cast.group_a.pk])
-    one = _queries(client, url)
+    one = page_queries(client, url)
     GroupMemberFactory.create_batch(10, group=cast.group_a)
     cast.group_a.districts.add(cast.district_a2)
-    assert one == _queries(client, url)
+    assert one == page_queries(client, url)
 
 
 # --- create and edit --------------------------------------------------------------------

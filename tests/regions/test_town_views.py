@@ -1,14 +1,13 @@
 """Towns and their districts, groups and bodies: who sees what, the counts, and the query budget."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.organisations.models import Body
 from tests.factories import DistrictFactory, EnterpriseFactory, GroupFactory, GroupMemberFactory, TownFactory
+from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +41,6 @@ DETAIL = {
     "outsider": (403, 403),
     "anonymous": (302, 302),
 }
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -114,13 +106,13 @@ def test_a_group_member_counts_only_what_their_group_covers(cast):
 def test_the_town_list_costs_the_same_queries_for_two_towns_and_for_twelve(cast):
     client = cast.client_for("city_admin")
     url = reverse("regions:towns")
-    few = _queries(client, url)
+    few = page_queries(client, url)
     for _ in range(10):
         town = TownFactory()
         district = DistrictFactory(town=town)
         GroupFactory(town=town, districts=[district])
         EnterpriseFactory.create_batch(2, district=district)
-    many = _queries(client, url)
+    many = page_queries(client, url)
     assert len(cast.client_for("city_admin").get(url).context["towns"]) == 12
     assert few == many
 
@@ -165,14 +157,14 @@ def test_the_town_page_costs_the_same_queries_for_one_row_and_for_many(cast):
     group = GroupFactory(town=cast.town_b, districts=[cast.district_b])
     GroupMemberFactory(group=group)
     Body.objects.create(kind=Body.Kind.TOWN_UNION, name="乙街道总工会", town=cast.town_b)
-    few = _queries(client, url)
+    few = page_queries(client, url)
     for i in range(6):
         district = DistrictFactory(town=cast.town_b)
         group = GroupFactory(town=cast.town_b, districts=[district])
         GroupMemberFactory.create_batch(3, group=group)
         EnterpriseFactory.create_batch(2, district=district)
         Body.objects.create(kind=Body.Kind.TOWN_EMERGENCY, name=f"乙街道应急办{i}", town=cast.town_b)
-    assert few == _queries(client, url)
+    assert few == page_queries(client, url)
 
 
 def test_reading_town_pages_writes_nothing(cast):
