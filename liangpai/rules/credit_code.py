@@ -46,7 +46,11 @@ def validate(raw: object) -> CreditCodeError | None:
     """
     if raw is None:
         return CreditCodeError("empty")
-    code = normalise(str(raw))
+    try:
+        text = raw if isinstance(raw, str) else str(raw)
+    except Exception:  # an object whose str() fails is not a code
+        return CreditCodeError("character", {"position": 1, "char": "?"})
+    code = normalise(text)
     if not code:
         return CreditCodeError("empty")
     if len(code) != LENGTH:

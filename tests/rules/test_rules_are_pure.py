@@ -31,3 +31,13 @@ def test_no_rules_module_imports_django_or_the_application():
 
 def test_the_walk_finds_the_rules_modules():
     assert {"credit_code.py", "text.py"} <= {p.name for p in RULES_DIR.rglob("*.py")}
+
+
+def test_the_credit_code_validator_survives_an_object_that_cannot_be_printed():
+    from liangpai.rules.credit_code import validate
+
+    class Hostile:
+        def __str__(self) -> str:
+            raise ValueError("no")
+
+    assert validate(Hostile()) is not None
