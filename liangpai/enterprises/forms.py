@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from liangpai.core.access import Action, districts_visible_to, towns_visible_to
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.enterprises.selectors import EnterpriseFilters
+from liangpai.enterprises.services import EDITABLE_FIELDS
 from liangpai.regions.models import District, Town
 from liangpai.rules import credit_code
 from liangpai.rules.text import clean_code, clean_text
@@ -88,24 +89,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "town",
-            "district",
-            "address",
-            "industry",
-            "scale",
-            "headcount",
-            "has_union",
-            "union_chair",
-            "union_chair_phone",
-            "safety_contact",
-            "safety_contact_phone",
-            "latitude",
-            "longitude",
-            "status",
-        ]
+        fields = EDITABLE_FIELDS
 
     def __init__(self, *args: Any, user: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -171,6 +171,7 @@ def _list_queries(client) -> int:
 
 def test_the_list_costs_the_same_queries_for_one_row_and_for_fifty(cast):
     client = cast.client_for("town_b_union")
+    client.get(reverse("home"))  # the first request of a session notes its start time
     one = _list_queries(client)
     EnterpriseFactory.create_batch(60, district=cast.district_b)
     fifty = _list_queries(client)
