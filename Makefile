@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= auto
 
 .PHONY: run test check bench setup assets messages e2e-deps clean help
 
@@ -52,7 +53,7 @@ e2e-deps:
 	@scripts/ensure-chromium
 
 test: $(VENV)/.dev assets messages e2e-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
