@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from liangpai.core.access import public
@@ -16,9 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "亮牌 · 系统管理"
-admin.site.site_title = "亮牌管理"
-admin.site.index_title = "配置数据"
+admin.site.site_header = _("亮牌 · 系统管理")
+admin.site.site_title = _("亮牌管理")
+admin.site.index_title = _("配置数据")
 
 if settings.DEBUG:
     from django.conf.urls.static import static

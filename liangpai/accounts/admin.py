@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from liangpai.accounts.models import Membership, User
 from liangpai.core import audit
@@ -31,17 +33,17 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("重要日期", {"fields": ("last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("memberships")
 
-    @admin.display(description="角色")
+    @admin.display(description=pgettext_lazy("plural", "角色"))
     def roles(self, obj: User) -> str:
-        return "、".join(m.get_role_display() for m in obj.memberships.all()) or "—"
+        return pgettext("list separator", "、").join(m.get_role_display() for m in obj.memberships.all()) or "—"
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         before = None

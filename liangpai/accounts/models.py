@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from liangpai.enterprises.models import Enterprise
 from liangpai.organisations.models import RepresentativeGroup
@@ -7,26 +9,26 @@ from liangpai.regions.models import Town
 
 
 class User(AbstractUser):
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
 
 
 class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", "市总工会"
-    CITY_EMERGENCY = "city_emergency", "市应急管理局"
-    TOWN_UNION = "town_union", "镇/街道总工会"
-    TOWN_EMERGENCY = "town_emergency", "镇/街道应急办"
-    GROUP_LEADER = "group_leader", "代表小组组长"
-    GROUP_MEMBER = "group_member", "代表小组成员"
-    EXPERT = "expert", "行业专家"
-    ENTERPRISE_CONTACT = "enterprise_contact", "企业联系人"
+    CITY_ADMIN = "city_admin", _("市总工会")
+    CITY_EMERGENCY = "city_emergency", _("市应急管理局")
+    TOWN_UNION = "town_union", _("镇/街道总工会")
+    TOWN_EMERGENCY = "town_emergency", _("镇/街道应急办")
+    GROUP_LEADER = "group_leader", _("代表小组组长")
+    GROUP_MEMBER = "group_member", _("代表小组成员")
+    EXPERT = "expert", _("行业专家")
+    ENTERPRISE_CONTACT = "enterprise_contact", _("企业联系人")
 
 
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY})
@@ -38,10 +40,10 @@ ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_CONTACT})
 class Membership(models.Model):
     """One role of a user, scoped to the city, a town, a representative group or an enterprise."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="用户")
-    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     town = models.ForeignKey(
-        Town, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name="镇/街道"
+        Town, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("镇/街道")
     )
     group = models.ForeignKey(
         RepresentativeGroup,
@@ -49,7 +51,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="代表小组",
+        verbose_name=_("代表小组"),
     )
     enterprise = models.ForeignKey(
         Enterprise,
@@ -57,13 +59,13 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name="企业",
+        verbose_name=_("企业"),
     )
-    created_at = models.DateTimeField("授予时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
+        verbose_name = _("角色授权")
+        verbose_name_plural = pgettext_lazy("plural", "角色授权")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -93,7 +95,7 @@ class Membership(models.Model):
                     )
                 ),
                 name="membership_scope_matches_role",
-                violation_error_message=(
+                violation_error_message=_(
                     "角色与范围不匹配：市总工会、市应急管理局不选范围；镇/街道总工会、应急办和行业专家只选镇/街道；"
                     "代表小组组长、成员只选代表小组；企业联系人只选企业。"
                 ),
@@ -101,5 +103,5 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.town or self.group or self.enterprise or "全市"
+        scope = self.town or self.group or self.enterprise or gettext("全市")
         return f"{self.user} · {self.get_role_display()} · {scope}"

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "liangpai.core"
-    verbose_name = "系统"
+    verbose_name = _("系统")

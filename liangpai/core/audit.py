@@ -11,9 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from liangpai.core.models import AuditEvent
 
@@ -33,6 +34,13 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Model):
         return value.pk
     return value
+
+
+def _repr(target: Model) -> str:
+    """How `target` is described in the record: in the site's language, whatever the user's
+    interface language (a role or a member's title would otherwise be stored in English)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(target)[:200]
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -79,7 +87,7 @@ def record(
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
-        object_repr=str(target)[:200],
+        object_repr=_repr(target),
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         reason=reason,
@@ -137,7 +145,7 @@ def record_many(
             action=action,
             object_type=target._meta.label_lower,
             object_id=str(target.pk),
-            object_repr=str(target)[:200],
+            object_repr=_repr(target),
             before=_jsonable(before) if before is not None else None,
             after=_jsonable(after) if after is not None else None,
             reason=reason,

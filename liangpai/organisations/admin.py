@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.admin import AuditedAdmin
@@ -39,7 +39,7 @@ class RepresentativeGroupAdminForm(forms.ModelForm):
         town, districts = data.get("town"), data.get("districts") or []
         foreign = [d for d in districts if town is not None and d.town_id != town.pk]
         if foreign:
-            names = "、".join(f"“{d.name}”" for d in foreign)
+            names = pgettext("list separator", "、").join(f"“{d.name}”" for d in foreign)
             self.add_error(
                 "districts",
                 _("片区%(names)s不属于%(town)s：代表小组只能负责本镇/街道的片区。") % {"names": names, "town": town},

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from liangpai.enterprises.models import Industry
 from liangpai.regions.models import District, Town
@@ -9,25 +11,25 @@ class Body(models.Model):
     """A union body or an emergency office, at city or town level."""
 
     class Kind(models.TextChoices):
-        CITY_UNION = "city_union", "市总工会"
-        CITY_EMERGENCY = "city_emergency", "市应急管理局"
-        TOWN_UNION = "town_union", "镇/街道总工会"
-        TOWN_EMERGENCY = "town_emergency", "镇/街道应急办"
+        CITY_UNION = "city_union", _("市总工会")
+        CITY_EMERGENCY = "city_emergency", _("市应急管理局")
+        TOWN_UNION = "town_union", _("镇/街道总工会")
+        TOWN_EMERGENCY = "town_emergency", _("镇/街道应急办")
 
     CITY_KINDS = (Kind.CITY_UNION, Kind.CITY_EMERGENCY)
 
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    name = models.CharField("名称", max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
     town = models.ForeignKey(
-        Town, null=True, blank=True, on_delete=models.PROTECT, related_name="bodies", verbose_name="镇/街道"
+        Town, null=True, blank=True, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("镇/街道")
     )
-    head = models.CharField("负责人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
+    head = models.CharField(_("负责人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "工会/应急机构"
-        verbose_name_plural = "工会/应急机构"
+        verbose_name = _("工会/应急机构")
+        verbose_name_plural = pgettext_lazy("plural", "工会/应急机构")
         ordering = ["town__sort_order", "kind", "name"]
         constraints = [
             models.CheckConstraint(
@@ -46,15 +48,15 @@ class Body(models.Model):
 class RepresentativeGroup(models.Model):
     """工会代表小组: led by a leader, inspects the districts it covers (R8)."""
 
-    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="groups", verbose_name="镇/街道")
-    name = models.CharField("名称", max_length=100)
-    districts = models.ManyToManyField(District, related_name="groups", verbose_name="负责片区", blank=True)
-    is_active = models.BooleanField("在用", default=True)
-    note = models.TextField("备注", blank=True)
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="groups", verbose_name=_("镇/街道"))
+    name = models.CharField(_("名称"), max_length=100)
+    districts = models.ManyToManyField(District, related_name="groups", verbose_name=_("负责片区"), blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "工会代表小组"
-        verbose_name_plural = "工会代表小组"
+        verbose_name = _("工会代表小组")
+        verbose_name_plural = pgettext_lazy("plural", "工会代表小组")
         ordering = ["town__sort_order", "name"]
         constraints = [models.UniqueConstraint(fields=["town", "name"], name="group_unique_name_per_town")]
 
@@ -64,63 +66,59 @@ class RepresentativeGroup(models.Model):
 
 class GroupMember(models.Model):
     class Role(models.TextChoices):
-        LEADER = "leader", "组长"
-        MEMBER = "member", "成员"
+        LEADER = "leader", _("组长")
+        MEMBER = "member", _("成员")
 
     group = models.ForeignKey(
-        RepresentativeGroup, on_delete=models.CASCADE, related_name="members", verbose_name="代表小组"
+        RepresentativeGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("代表小组")
     )
-    name = models.CharField("姓名", max_length=50)
-    role = models.CharField("职务", max_length=10, choices=Role.choices, default=Role.MEMBER)
-    work_unit = models.CharField("工作单位", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("职务"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="group_memberships",
-        verbose_name="系统账号",
+        verbose_name=_("系统账号"),
     )
 
     class Meta:
-        verbose_name = "代表小组成员"
-        verbose_name_plural = "代表小组成员"
+        verbose_name = _("代表小组成员")
+        verbose_name_plural = pgettext_lazy("plural", "代表小组成员")
         ordering = ["group", "role", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["group"], condition=models.Q(role="leader"), name="group_has_one_leader"
-            ),
+            models.UniqueConstraint(fields=["group"], condition=models.Q(role="leader"), name="group_has_one_leader"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_role_display()}）"
+        return gettext("%(name)s（%(role)s）") % {"name": self.name, "role": self.get_role_display()}
 
 
 class Expert(models.Model):
     """An invited industry safety expert (行业安全生产专家)."""
 
-    name = models.CharField("姓名", max_length=50)
-    employer = models.CharField("工作单位", max_length=200, blank=True)
-    title = models.CharField("职称/资格", max_length=100, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
-    specialities = models.ManyToManyField(
-        Industry, related_name="experts", verbose_name="专长行业", blank=True
-    )
-    towns = models.ManyToManyField(Town, related_name="experts", verbose_name="受邀镇/街道", blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    employer = models.CharField(_("工作单位"), max_length=200, blank=True)
+    title = models.CharField(_("职称/资格"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    specialities = models.ManyToManyField(Industry, related_name="experts", verbose_name=_("专长行业"), blank=True)
+    towns = models.ManyToManyField(Town, related_name="experts", verbose_name=_("受邀镇/街道"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="expert_profiles",
-        verbose_name="系统账号",
+        verbose_name=_("系统账号"),
     )
-    is_active = models.BooleanField("在库", default=True)
+    is_active = models.BooleanField(_("在库"), default=True)
 
     class Meta:
-        verbose_name = "行业专家"
-        verbose_name_plural = "行业专家"
+        verbose_name = _("行业专家")
+        verbose_name_plural = pgettext_lazy("plural", "行业专家")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liangpai.core import audit
 from liangpai.core.access import Action, can, towns_visible_to
@@ -42,7 +43,7 @@ def _check_group(*, town: Town, name: str, districts: list[District], exclude_pk
     errors: dict[str, str] = {}
     foreign = [d for d in districts if d.town_id != town.pk]
     if foreign:
-        names = "、".join(f"“{d.name}”" for d in foreign)
+        names = pgettext("list separator", "、").join(f"“{d.name}”" for d in foreign)
         errors["districts"] = _("片区%(names)s不属于%(town)s：代表小组只能负责本镇/街道的片区。") % {
             "names": names,
             "town": town.name,
@@ -216,7 +217,7 @@ def _check_towns(by: Any, towns: list[Town]) -> set[int]:
     manageable = set(towns_visible_to(by, Action.ORG_MANAGE).values_list("pk", flat=True))
     outside = [t for t in towns if t.pk not in manageable]
     if outside:
-        names = "、".join(t.name for t in outside)
+        names = pgettext("list separator", "、").join(t.name for t in outside)
         raise ValidationError({"towns": _("您不能代表%(names)s邀请专家。") % {"names": names}})
     return manageable
 
