@@ -1,0 +1,45 @@
+"""An upload handler that stops storing a file once it passes IMPORT_MAX_BYTES.
+
+Without it Django would write a multi-gigabyte upload to a temporary file before the
+view could say no. It must be installed before the request body is read, hence the
+csrf_exempt / csrf_protect pair around the upload view (Django's documented pattern).
+"""
+
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
+
+from liangpai.imports.spreadsheet import max_bytes
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.received = 0
+
+    def new_file(self, *args: object, **kwargs: object) -> None:
+        super().new_file(*args, **kwargs)  # type: ignore[arg-type]
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > max_bytes():
+            self._stop()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def _stop(self) -> None:
+        if self.request is not None:
+            self.request.upload_too_large = True  # type: ignore[attr-defined]
+        # Raised while reading the file (where Django expects it): the rest of the body is
+        # read and discarded, the fields before the file (the CSRF token) are kept.
+        raise StopUpload(connection_reset=False)
+
+
+def install(request: HttpRequest) -> None:
+    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+
+
+def too_large(request: HttpRequest) -> bool:
+    return bool(getattr(request, "upload_too_large", False))
