@@ -70,25 +70,25 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(
-                        role__in=[r.value for r in CITY_ROLES],
+                        role__in=sorted(r.value for r in CITY_ROLES),
                         town__isnull=True,
                         group__isnull=True,
                         enterprise__isnull=True,
                     )
                     | models.Q(
-                        role__in=[r.value for r in TOWN_ROLES],
+                        role__in=sorted(r.value for r in TOWN_ROLES),
                         town__isnull=False,
                         group__isnull=True,
                         enterprise__isnull=True,
                     )
                     | models.Q(
-                        role__in=[r.value for r in GROUP_ROLES],
+                        role__in=sorted(r.value for r in GROUP_ROLES),
                         town__isnull=True,
                         group__isnull=False,
                         enterprise__isnull=True,
                     )
                     | models.Q(
-                        role__in=[r.value for r in ENTERPRISE_ROLES],
+                        role__in=sorted(r.value for r in ENTERPRISE_ROLES),
                         town__isnull=True,
                         group__isnull=True,
                         enterprise__isnull=False,
