@@ -6,8 +6,9 @@ here. Reading this module top to bottom follows one row: cells → values (`cell
 `references`) → duplicate check → existing enterprise by credit code → access scope.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -146,11 +147,12 @@ def analyse(*, table: Table, header: Header, by: Any, lock: bool = False, build:
     for offset in range(header.row_index + 1, len(table.rows)):
         raw_row = table.rows[offset]
         cells = {name: (raw_row[p] if p < len(raw_row) else None) for name, p in positions}
-        if all(c.is_blank(v) for v in cells.values()):
-            continue  # stops at the first filled cell, so cheap for real rows
+        cell_texts = {name: c.text_of(raw) for name, raw in cells.items()}
+        if not any(cell_texts.values()):
+            continue
         plan.rows += 1
         number = table.first_row + offset
-        values, row_errors = _parse_row(cells, refs, texts, number)
+        values, row_errors = _parse_row(cells, cell_texts, refs, texts, number)
         row = _Row(number, values, row_errors)
         key = values.get("credit_code") or c.code_of(cells["credit_code"])
         first = seen.get(key) if key else None
@@ -204,11 +206,10 @@ def _column_order(column: str, texts: dict[str, str]) -> int:
 
 
 def _parse_row(
-    cells: dict[str, Any], refs: References, texts: dict[str, str], number: int
+    cells: dict[str, Any], cell_texts: dict[str, str], refs: References, texts: dict[str, str], number: int
 ) -> tuple[dict[str, Any], list[Issue]]:
     values: dict[str, Any] = {}
     errors: list[Issue] = []
-    cell_texts = {name: c.text_of(raw) for name, raw in cells.items()}
     for name, raw in cells.items():
         text = cell_texts[name]
         if not text:
@@ -217,10 +218,11 @@ def _parse_row(
             elif name in REQUIRED_FIELDS:
                 errors.append(Issue(number, texts[name], _("%(label)s不能为空。") % {"label": BY_FIELD[name].label}))
             continue
-        if name in ("district", "town"):
-            continue  # below: the district is looked up in its town
+        parse = _PARSERS.get(name)
+        if parse is None:
+            continue  # town and district: below, the district is looked up in its town
         try:
-            values[name] = _parse_cell(name, raw, text, refs)
+            values[name] = parse(raw, text, refs)
         except c.CellError as exc:
             errors.append(Issue(number, texts[name], exc.message))
     if cell_texts.get("town"):
@@ -245,38 +247,61 @@ def _parse_row(
     return values, errors
 
 
-def _parse_cell(name: str, raw: Any, text: str, refs: References) -> Any:
+def _credit_code(raw: Any, text: str, refs: References) -> str:
+    code = c.code_from_text(text)
+    error = credit_code.validate(code)
+    if error is not None:
+        message = credit_code_message(error)
+        if c.is_number_cell(raw) or "E+" in text.upper():
+            message += _("该单元格是数字格式，超过15位的数字会丢失精度，请把这一列设为文本格式后重新填写。")
+        raise c.CellError(message)
+    return code  # already normalised as `credit_code.normalise` does
+
+
+def _name(raw: Any, text: str, refs: References) -> str:
+    if text.startswith(_EXAMPLE_MARK):
+        raise c.CellError(_("这是导入模板中的示例行，请删除后再导入。"))
+    return c.parse_text(raw, text, label=BY_FIELD["name"].label, max_length=_TEXT_LIMITS["name"])
+
+
+def _text(name: str) -> Callable[[Any, str, References], str]:
+    label, limit = BY_FIELD[name].label, _TEXT_LIMITS[name]
+    return lambda raw, text, refs: c.parse_text(raw, text, label=label, max_length=limit)
+
+
+def _phone(name: str) -> Callable[[Any, str, References], str]:
     label = BY_FIELD[name].label
-    match name:
-        case "credit_code":
-            code = c.code_from_text(text)
-            error = credit_code.validate(code)
-            if error is not None:
-                message = credit_code_message(error)
-                if c.is_number_cell(raw) or "E+" in text.upper():
-                    message += _("该单元格是数字格式，超过15位的数字会丢失精度，请把这一列设为文本格式后重新填写。")
-                raise c.CellError(message)
-            return code  # already normalised as `credit_code.normalise` does
-        case "industry":
-            return refs.industry(raw, text)
-        case "scale":
-            return c.parse_choice(raw, text, label=label, choices=SCALES, expected=lambda: _("“规上”或“规下”"))
-        case "status":
-            return c.parse_choice(raw, text, label=label, choices=STATUSES, expected=lambda: _("“在营”“关停”或“迁出”"))
-        case "headcount":
-            return c.parse_whole_number(raw, text, label=label, maximum=MAX_HEADCOUNT)
-        case "has_union":
-            return c.parse_yes_no(raw, text, label=label)
-        case "union_chair_phone" | "safety_contact_phone":
-            return c.parse_phone(raw, text, label=label)
-        case "longitude":
-            return c.parse_coordinate(raw, text, label=label, low=LONGITUDE_RANGE[0], high=LONGITUDE_RANGE[1])
-        case "latitude":
-            return c.parse_coordinate(raw, text, label=label, low=LATITUDE_RANGE[0], high=LATITUDE_RANGE[1])
-        case "name" if text.startswith(_EXAMPLE_MARK):
-            raise c.CellError(_("这是导入模板中的示例行，请删除后再导入。"))
-        case _:
-            return c.parse_text(raw, text, label=label, max_length=_TEXT_LIMITS.get(name, 200))
+    return lambda raw, text, refs: c.parse_phone(raw, text, label=label)
+
+
+def _coordinate(name: str, low: int, high: int) -> Callable[[Any, str, References], Decimal]:
+    label = BY_FIELD[name].label
+    return lambda raw, text, refs: c.parse_coordinate(raw, text, label=label, low=low, high=high)
+
+
+#: How each column's cell becomes a value (town and district are looked up together, in `_parse_row`).
+_PARSERS: dict[str, Callable[[Any, str, References], Any]] = {
+    "name": _name,
+    "credit_code": _credit_code,
+    "address": _text("address"),
+    "industry": lambda raw, text, refs: refs.industry(raw, text),
+    "scale": lambda raw, text, refs: c.parse_choice(
+        raw, text, label=BY_FIELD["scale"].label, choices=SCALES, expected=lambda: _("“规上”或“规下”")
+    ),
+    "headcount": lambda raw, text, refs: c.parse_whole_number(
+        raw, text, label=BY_FIELD["headcount"].label, maximum=MAX_HEADCOUNT
+    ),
+    "has_union": lambda raw, text, refs: c.parse_yes_no(raw, text, label=BY_FIELD["has_union"].label),
+    "union_chair": _text("union_chair"),
+    "union_chair_phone": _phone("union_chair_phone"),
+    "safety_contact": _text("safety_contact"),
+    "safety_contact_phone": _phone("safety_contact_phone"),
+    "longitude": _coordinate("longitude", *LONGITUDE_RANGE),
+    "latitude": _coordinate("latitude", *LATITUDE_RANGE),
+    "status": lambda raw, text, refs: c.parse_choice(
+        raw, text, label=BY_FIELD["status"].label, choices=STATUSES, expected=lambda: _("“在营”“关停”或“迁出”")
+    ),
+}
 
 
 # --- against the database -------------------------------------------------------------
