@@ -12,6 +12,7 @@ import re
 import struct
 import sys
 import zipfile
+import zlib
 from array import array
 from dataclasses import dataclass
 from io import BytesIO
@@ -44,6 +45,17 @@ SHEET_MAX_COLUMNS = 100
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1024 * 1024
+# What reading a damaged zip can raise (found by fuzzing: zlib.error is not an OSError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+)
 _OVERLAP = 256
 _MAX_TAIL = 64 * 1024
 
@@ -59,6 +71,8 @@ _FAR_REF = re.compile(rb"\sr\s*=\s*[\"']\s*" + _FAR)
 # A cell element without an (unprefixed) r attribute: the reader places it after the previous one.
 _CELL_WITHOUT_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 # Anything the fast path does not handle: spaces before "=", bare or prefixed cells.
+# The shared-string count the reader reserves room for up front (a forged one aborts it).
+_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']\s*(\d+)")
 # (Checked after tabs and line breaks have become spaces.)
 _SLOW_PATH_MARKERS = (b" =", b"<c>", b"<c/>", b":c")
 _WHITESPACE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
@@ -69,7 +83,7 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (*_ZIP_ERRORS, zipfile.LargeZipFile) as exc:
         raise FileRejected(_("文件已损坏或不是有效的 .xlsx 工作簿。")) from exc
     if len(members) > limits.max_members:
         raise FileRejected(
@@ -114,17 +128,17 @@ def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limi
                     # Scan up to the last complete tag; the unfinished one starts the next window.
                     window = tail + chunk
                     cut = window.rfind(b">") + 1
-                    _check_xml_window(window[:cut])
+                    _check_xml_window(window[:cut], member.file_size)
                     tail = window[cut:]
                     if len(tail) > _MAX_TAIL:  # no tag is this long: text; keep enough for a split pattern
-                        _check_xml_window(tail)
+                        _check_xml_window(tail, member.file_size)
                         tail = tail[-_OVERLAP:]
             if tail:
-                _check_xml_window(tail)
+                _check_xml_window(tail, member.file_size)
     except FileRejected:
         raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
-        # Bad CRC, unsupported compression, encrypted member, truncated data …
+    except _ZIP_ERRORS as exc:
+        # Bad CRC, corrupt deflate stream, unsupported compression, encrypted member, truncated data …
         raise FileRejected(_("文件已损坏或不是有效的 .xlsx 工作簿。")) from exc
     return total
 
@@ -134,12 +148,17 @@ def _looks_like_xml(head: bytes) -> bool:
     return stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
-def _check_xml_window(window: bytes) -> None:
+def _check_xml_window(window: bytes, member_size: int) -> None:
     if b"\x00" in window:
         # XML never contains NUL; UTF-16 text would hide every pattern below.
         raise FileRejected(_("文件中的 XML 不是 UTF-8 编码，无法安全读取。请用 Excel 或 WPS 另存为 .xlsx 再上传。"))
     if _DECLARATION.search(window):
         raise FileRejected(_("文件中含有 XML 实体或文档类型声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。"))
+    if b"uniqueCount" in window:
+        # Each shared string takes at least "<si/>": more than that fits in the member is forged.
+        for found in _UNIQUE_COUNT.finditer(window):
+            if len(found.group(1)) > 12 or int(found.group(1)) > member_size // 5 + 16:
+                raise FileRejected(_("文件中的共享字符串数量与内容不符，疑似恶意文件，已拒绝。"))
     flat = window.translate(_WHITESPACE_TO_SPACE)
     fast = (
         flat.count(b"=") == flat.count(b'="')  # every attribute double-quoted, nothing after "="
@@ -166,6 +185,7 @@ _MAXREGSECT = 0xFFFFFFFA
 # BIFF records that place one cell: FORMULA, LABELSST, NUMBER, LABEL, BOOLERR, RK, BLANK, RSTRING.
 _CELL_RECORDS = frozenset({0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x0201, 0x00D6})
 _MULTI_CELL_RECORDS = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: row, first column, …, last column
+_DIMENSIONS = 0x0200  # the used range: the reader reserves (last row - first row) x (last col - first col) cells
 
 
 def check_xls(data: bytes) -> None:
@@ -262,7 +282,7 @@ def _u32s(raw: bytes) -> array[int]:
 
 
 def _biff_extent(stream: bytes) -> tuple[int, int]:
-    """The largest row and column index any cell record of any sheet uses."""
+    """The largest row and column index any cell record or used-range record of any sheet names."""
     max_row = max_col = -1
     position = 0
     end = len(stream)
@@ -270,7 +290,15 @@ def _biff_extent(stream: bytes) -> tuple[int, int]:
         record, length = struct.unpack_from("<HH", stream, position)
         body = position + 4
         position = body + length
-        if record in _CELL_RECORDS and length >= 4 and body + 4 <= end:
+        if record == _DIMENSIONS and body + length <= end and length in (10, 14):
+            if length == 14:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, body)
+            else:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, body)
+            if first_row > last_row or first_col > last_col:
+                raise ValueError("inverted DIMENSIONS")
+            row, col = last_row - 1, last_col - 1  # "last" is one past the end
+        elif record in _CELL_RECORDS and length >= 4 and body + 4 <= end:
             row, col = struct.unpack_from("<HH", stream, body)
         elif record in _MULTI_CELL_RECORDS and length >= 6 and body + length <= end:
             row, first = struct.unpack_from("<HH", stream, body)
