@@ -15,6 +15,8 @@ Layouts:
 
 import io
 import random
+import re
+import struct
 import sys
 import zipfile
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import xlsxwriter
 import xlwt
 
 from liangpai.rules.credit_code import ALPHABET, check_character
@@ -308,6 +311,33 @@ def _without_cell_refs(xml: bytes) -> bytes:
     return xml.replace(b' r="A2"', b"")
 
 
+def write_xls_forged_dimensions(path: Path, source: Path) -> None:
+    """An .xls whose DIMENSIONS record claims 2^31 rows: the reader would reserve a terabyte."""
+    data = bytearray(source.read_bytes())
+    position = 512  # xlwt writes a small Workbook stream contiguously after the header
+    while position + 4 <= len(data):
+        record, length = struct.unpack_from("<HH", data, position)
+        if record == 0x0200 and length == 14:
+            struct.pack_into("<I", data, position + 8, 0x7FFFFFFF)
+            break
+        position += 4 + length
+    path.write_bytes(bytes(data))
+
+
+def write_xlsx_forged_shared_strings(path: Path) -> None:
+    """An .xlsx whose shared-string table claims 4,294,967,295 strings (the reader reserves them)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    book.add_worksheet().write_row(0, 0, HEADERS)
+    book.close()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                data = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4294967295"', data)
+            out.writestr(info.filename, data)
+
+
 # --- the big one ---------------------------------------------------------------------------
 
 
@@ -397,6 +427,8 @@ def build(directory: Path, *, big: bool = True) -> dict[str, Path]:
     sheet.write(0, 0, "企业名称")
     sheet.write(65535, 255, "x")
     far.save(str(out("far_cell.xls")))
+    write_xls_forged_dimensions(out("forged_dimensions.xls"), files["bad_credit_code.xls"])
+    write_xlsx_forged_shared_strings(out("forged_shared_strings.xlsx"))
     out("csv_named.xlsx").write_bytes(f"企业名称,统一社会信用代码\r\n甲公司,{CODES[0]}\r\n".encode())
     out("xlsx_named.xls").write_bytes(files["clean.xlsx"].read_bytes())
     out("xls_named.xlsx").write_bytes(files["messy.xls"].read_bytes())

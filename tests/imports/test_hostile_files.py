@@ -25,6 +25,8 @@ REFUSED = {
     "xml_entity.xlsx": "文件中含有 XML 实体或文档类型声明（DOCTYPE/ENTITY），可能是恶意文件，已拒绝。",
     "far_cell.xlsx": TOO_LARGE_SHEET,
     "far_cell.xls": TOO_LARGE_SHEET,
+    "forged_dimensions.xls": TOO_LARGE_SHEET,
+    "forged_shared_strings.xlsx": "文件中的共享字符串数量与内容不符，疑似恶意文件，已拒绝。",
     "cell_without_ref.xlsx": NO_REFS,
     "truncated.xlsx": "文件已损坏或不是有效的 .xlsx 工作簿。",
     "csv_named.xlsx": "文件内容与扩展名不符：扩展名是 .xlsx，内容却是 .csv 格式。请改正扩展名，或用 Excel 或 WPS 另存后再上传。",
