@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from liangpai.core.access import Action, can
 from liangpai.enterprises.bulk import save_enterprises
-from liangpai.imports.analysis import ImportPlan, Issue, analyse, locate_header
+from liangpai.imports.analysis import ImportPlan, analyse, locate_header
 from liangpai.imports.columns import Header
 from liangpai.imports.guards import FileRejected
 from liangpai.imports.models import ImportBatch
+from liangpai.imports.rows import Issue
 from liangpai.imports.spreadsheet import Table, read_tables
 
 
