@@ -64,7 +64,7 @@ class UserAdmin(BaseUserAdmin):
                     reason=_ADMIN_REASON,
                 )
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:  # type: ignore[type-arg]
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
         if formset.model is not Membership:
             super().save_formset(request, form, formset, change)
             return

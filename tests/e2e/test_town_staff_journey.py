@@ -8,7 +8,7 @@ from liangpai.accounts.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 -- the test cast's password
+PASSWORD = "correct-horse-battery"
 
 
 def test_town_staff_filters_opens_an_enterprise_and_exports_the_list(cast, live_server, page: Page):
@@ -35,7 +35,7 @@ def test_town_staff_filters_opens_an_enterprise_and_exports_the_list(cast, live_
         page.get_by_role("link", name="导出 Excel").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read())).active  # noqa: PTH123, SIM115
+    sheet = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read())).active  # noqa: SIM115
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "企业名称"
     assert [r[0] for r in rows[1:]] == ["甲二纺织有限公司"]

@@ -52,7 +52,9 @@ EDIT = {
     "outsider": (403, 403),
 }
 LIST = dict.fromkeys(ROLES, 200) | {"outsider": 403}
-EXPORT = dict.fromkeys(("city_admin", "city_emergency", "town_a_union", "town_a_emergency", "town_b_union", "group_leader"), 200)
+EXPORT = dict.fromkeys(
+    ("city_admin", "city_emergency", "town_a_union", "town_a_emergency", "town_b_union", "group_leader"), 200
+)
 CREATE = {"city_admin": 200, "town_a_union": 200, "town_b_union": 200}
 
 
