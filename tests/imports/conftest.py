@@ -20,6 +20,12 @@ def _chinese() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _media(settings: object, tmp_path: Path) -> None:
+    """Uploaded spreadsheets go to a temporary directory, not the project's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_corpus.build(tmp_path_factory.mktemp("corpus"), big=False)
