@@ -82,22 +82,38 @@ def save_enterprises(
 
 
 def _update_rows(enterprises: list[Enterprise], fields: tuple[str, ...]) -> None:
-    """UPDATE … WHERE id = %s for each enterprise, as one executemany.
+    """Write `fields` of each enterprise: UPDATE … WHERE id = %s as one executemany (PostgreSQL:
+    one UPDATE … FROM (VALUES …) per batch, which saves a round trip per row).
 
     Not `bulk_update`: its CASE WHEN statements took 7 s for 20,000 rows here (SQLite,
     any batch size), this takes 0.2 s. Values are adapted by the fields themselves
-    (`get_db_prep_save`), as the ORM does.
+    (`get_db_prep_save`), as the ORM does; table and column names come from the model.
     """
     meta = Enterprise._meta
     assert meta.pk is not None
     concrete = {f.name: f for f in meta.concrete_fields}
     model_fields = [concrete[name] for name in fields]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in model_fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"  # noqa: S608 -- names from model meta
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column))
     params = [
         [f.get_db_prep_save(getattr(e, f.attname), connection) for f in model_fields] + [e.pk] for e in enterprises
     ]
+    columns = [quote(str(f.column)) for f in model_fields]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [f"::{f.db_type(connection)}" for f in model_fields] + [f"::{meta.pk.rel_db_type(connection)}"]
+            row = "(" + ", ".join(f"%s{cast}" for cast in types) + ")"
+            assignments = ", ".join(f"{c} = v.{c}" for c in columns)
+            names = ", ".join([*columns, pk])
+            for start in range(0, len(params), BATCH_SIZE):
+                batch = params[start : start + BATCH_SIZE]
+                values = ", ".join([row] * len(batch))
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v({names}) WHERE t.{pk} = v.{pk}",  # noqa: S608 -- names from model meta
+                    [value for item in batch for value in item],
+                )
+            return
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 -- names from model meta
         for start in range(0, len(params), BATCH_SIZE * 10):
             cursor.executemany(sql, params[start : start + BATCH_SIZE * 10])

@@ -1,5 +1,6 @@
 """Updates by credit code (audited before → after, changed fields only) and who may import where."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.imports.services import run_import
 from tests.conftest import Cast
+from tests.imports.conftest import industry
 from tests.imports.make_corpus import CODES, HEADERS, good_row, write_xlsx
 
 
@@ -121,3 +123,50 @@ def test_the_city_admin_imports_anywhere(world: Cast, corpus: dict[str, Path]) -
 def test_roles_without_the_import_right_are_refused(world: Cast, corpus: dict[str, Path], role: str) -> None:
     with pytest.raises(PermissionDenied):
         run_import(by=world.users[role], data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
+
+
+def test_every_kind_of_field_can_be_updated(world: Cast, tmp_path: Path) -> None:
+    run_import(by=None, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
+    changed = good_row(
+        0,
+        片区="甲二片",
+        行业="06",
+        规模="规下",
+        是否建会="否",
+        经度=120.5,
+        纬度=30.25,
+        状态="迁出",
+        **{"镇(街道)": "甲镇"},
+    )
+
+    outcome = run_import(by=world.users["city_admin"], data=_file(tmp_path, changed)[0], filename="a.xlsx")
+
+    assert (outcome.errors, outcome.updated) == ([], 1)
+    e = Enterprise.objects.select_related("district", "industry").get(credit_code=CODES[0])
+    assert (e.district.name, e.industry.code, e.scale, e.has_union, e.status) == (
+        "甲二片",
+        "06",
+        "below",
+        False,
+        "moved_out",
+    )
+    assert (e.longitude, e.latitude) == (Decimal("120.500000"), Decimal("30.250000"))
+    event = AuditEvent.objects.get(action="enterprise.update")
+    assert event.before == {
+        "district": world.district_a.pk,
+        "has_union": True,
+        "industry": industry("34").pk,
+        "latitude": "30.697800",
+        "longitude": "121.015300",
+        "scale": "above",
+        "status": "active",
+    }
+    assert event.after == {
+        "district": world.district_a2.pk,
+        "has_union": False,
+        "industry": industry("06").pk,
+        "latitude": "30.250000",
+        "longitude": "120.500000",
+        "scale": "below",
+        "status": "moved_out",
+    }
