@@ -11,7 +11,11 @@ from liangpai.imports.services import ImportOutcome, check_import, run_import
 
 
 class Command(BaseCommand):
-    help = "从 .xlsx / .xls / .csv 导入企业（按统一社会信用代码新增或更新）。有任何错误时列出错误，不导入任何数据。"
+    help = (
+        "从 .xlsx / .xls / .csv 导入企业（按统一社会信用代码新增或更新）；有任何错误时列出错误，不导入任何数据。"
+        " / Import enterprises from a spreadsheet, creating or updating by credit code; on any error, list the"
+        " errors and import nothing (exit 1)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="表格文件 / the spreadsheet")
