@@ -395,7 +395,7 @@ def test_audit_descriptions_stay_in_the_site_language(cast: Cast) -> None:
 
 # --- the language switch in the footer --------------------------------------------------
 
-_SWITCH_FORM = re.compile(r'<form action="([^"]+)" method="post" class="d-flex gap-1">(.*?)</form>', re.S)
+_SWITCH_FORM = re.compile(r'<form action="([^"]+)" method="post" class="[^"]*\blang-switch\b[^"]*">(.*?)</form>', re.S)
 
 
 def _switch_form(page: str) -> tuple[str, dict[str, str]]:
