@@ -31,14 +31,19 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # A fast hasher (argon2 costs tens of ms per login), and static files served from the
     # source tree instead of a collected manifest.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.getbasetemp() / "private-imports"},
+        },
     }
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @dataclass
