@@ -4,13 +4,11 @@ with the rules that decided it; a manual override needs a reason."""
 import dataclasses
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import liangpai.rules
 from liangpai.rules.lights import (
     FactsError,
     Light,
@@ -24,8 +22,8 @@ from liangpai.rules.lights import (
 )
 from liangpai.rules.periods import Quarter
 from liangpai.rules.ruleset import DEFAULT_RULESET, LightThresholds
+from tests.rules.rulebook import RULEBOOK, rulebook_table
 
-RULEBOOK = (Path(liangpai.rules.__file__).parent / "README.md").read_text(encoding="utf-8")
 Q1 = Quarter(2026, 1)
 LIGHTS = {"绿": Light.GREEN, "黄": Light.YELLOW, "红": Light.RED, "未检": Light.NOT_INSPECTED}
 FLAGS = {"已检": "inspected", "拒检": "refused_inspection", "拒收": "refused_letter"}
@@ -37,18 +35,6 @@ COUNTS = {
     "逾期意见书": "overdue_letters",
     "逾期随手拍": "overdue_hazard_reports",
 }
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def rulebook_table(rule_id: str) -> list[dict[str, str]]:
-    """The example table under `### {rule_id}` in the rulebook, keyed by the `names` in its header."""
-    section = RULEBOOK.split(f"\n### {rule_id} ", 1)[1].split("\n#", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
-    keys = [re.search(r"`(\w+)`", cell).group(1) for cell in _cells(lines[0])]
-    return [dict(zip(keys, _cells(line), strict=True)) for line in lines[2:]]
 
 
 def facts(notation: str, quarter: Quarter = Q1) -> QuarterFacts:

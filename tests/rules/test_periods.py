@@ -4,13 +4,11 @@ anything but PeriodError."""
 import datetime
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import liangpai.rules
 from liangpai.rules.periods import (
     MAX_YEAR,
     MIN_YEAR,
@@ -21,21 +19,9 @@ from liangpai.rules.periods import (
     parse_quarter,
     parse_year,
 )
+from tests.rules.rulebook import RULEBOOK, rulebook_table
 
-RULEBOOK = (Path(liangpai.rules.__file__).parent / "README.md").read_text(encoding="utf-8")
 ERROR_CODES = {"type", "empty", "format", "year_range", "quarter_range", "kind"}
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def rulebook_table(rule_id: str) -> list[dict[str, str]]:
-    """The example table under `### {rule_id}` in the rulebook, keyed by the `names` in its header."""
-    section = RULEBOOK.split(f"\n### {rule_id} ", 1)[1].split("\n#", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
-    keys = [re.search(r"`(\w+)`", cell).group(1) for cell in _cells(lines[0])]
-    return [dict(zip(keys, _cells(line), strict=True)) for line in lines[2:]]
 
 
 def _literal(cell: str) -> str:

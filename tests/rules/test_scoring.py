@@ -3,13 +3,11 @@ up to one decimal, not-applicable items leave the score, bad answers are rejecte
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import liangpai.rules
 from liangpai.rules.scoring import (
     ChecklistScore,
     ItemAnswer,
@@ -19,20 +17,7 @@ from liangpai.rules.scoring import (
     normalise,
     score_checklist,
 )
-
-RULEBOOK = (Path(liangpai.rules.__file__).parent / "README.md").read_text(encoding="utf-8")
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def rulebook_table(rule_id: str) -> list[dict[str, str]]:
-    """The example table under `### {rule_id}` in the rulebook, keyed by the `names` in its header."""
-    section = RULEBOOK.split(f"\n### {rule_id} ", 1)[1].split("\n#", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
-    keys = [re.search(r"`(\w+)`", cell).group(1) for cell in _cells(lines[0])]
-    return [dict(zip(keys, _cells(line), strict=True)) for line in lines[2:]]
+from tests.rules.rulebook import RULEBOOK, rulebook_table
 
 
 def answers(notation: str) -> list[ItemAnswer]:

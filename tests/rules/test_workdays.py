@@ -3,14 +3,12 @@ overrides, and an honest fallback for years nobody has entered yet."""
 
 import datetime
 import re
-from pathlib import Path
 
 import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import liangpai.rules
 from liangpai.rules.workdays import (
     PACKAGE_YEARS,
     DueDate,
@@ -20,22 +18,10 @@ from liangpai.rules.workdays import (
     unverified_years,
     working_days_between,
 )
+from tests.rules.rulebook import RULEBOOK, rulebook_table
 
-RULEBOOK = (Path(liangpai.rules.__file__).parent / "README.md").read_text(encoding="utf-8")
 CALENDAR = WorkCalendar()
 YES_NO = {"是": True, "否": False}
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def rulebook_table(rule_id: str) -> list[dict[str, str]]:
-    """The example table under `### {rule_id}` in the rulebook, keyed by the `names` in its header."""
-    section = RULEBOOK.split(f"\n### {rule_id} ", 1)[1].split("\n#", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
-    keys = [re.search(r"`(\w+)`", cell).group(1) for cell in _cells(lines[0])]
-    return [dict(zip(keys, _cells(line), strict=True)) for line in lines[2:]]
 
 
 def day(text: str) -> datetime.date:
