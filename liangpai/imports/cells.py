@@ -9,7 +9,6 @@ value or raises `CellError` — never anything else (tested with Hypothesis).
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from liangpai.rules.text import to_halfwidth
+from liangpai.rules.text import clean_code, clean_text
 
 
 class CellError(ValueError):
@@ -65,22 +64,8 @@ def text_of(raw: Any) -> str:
         return ""
 
 
-# R-TEXT-1 maps each character on its own, so a translation table built by applying it to
-# every character it can change is the same rule at C speed; the tests check that
-# `_clean` and `_clean_code` agree with `clean_text` and `clean_code` on any text.
-_HALFWIDTH = {cp: to_halfwidth(chr(cp)) for cp in (*range(0xFF01, 0xFF5F), 0x3000)}
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
-
-
-@lru_cache(maxsize=8192)
-def _clean(text: str) -> str:
-    if text.isascii():
-        return _SPACES.sub(" ", text).strip()
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text.translate(_HALFWIDTH))).strip()
-
-
-def _clean_code(text: str) -> str:
-    return _SPACES.sub("", text.translate(_HALFWIDTH)).replace("-", "").upper()
+#: R-TEXT-1 (`clean_text`), remembered: the same few texts fill most cells of a column.
+_clean = lru_cache(maxsize=8192)(clean_text)
 
 
 def is_blank(raw: Any) -> bool:
@@ -103,7 +88,7 @@ def code_from_text(text: str) -> str:
             number = Decimal("NaN")
         if number.is_finite() and number == number.to_integral_value() and abs(number) < Decimal("1e21"):
             text = str(int(number))
-    return _clean_code(text)
+    return clean_code(text)
 
 
 def is_number_cell(raw: Any) -> bool:

@@ -12,7 +12,7 @@ from liangpai.imports import cells as c
 from liangpai.imports.analysis import analyse
 from liangpai.imports.columns import HEADER_SEARCH_ROWS, field_for_header, find_header
 from liangpai.imports.spreadsheet import Table, decode_text
-from liangpai.rules.text import clean_code, clean_text
+from liangpai.rules.text import clean_text
 from tests.imports.make_corpus import HEADERS, good_row
 
 
@@ -140,11 +140,6 @@ CELL_VALUES = st.one_of(
 @given(st.text())
 def test_the_fast_text_cleaning_is_the_rule(text: str) -> None:
     assert c.text_of(text) == clean_text(text)
-
-
-@given(st.text())
-def test_the_fast_code_cleaning_is_the_rule(text: str) -> None:
-    assert c._clean_code(text) == clean_code(text)
 
 
 @given(CELL_VALUES)
