@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "liangpai.organisations",
     "liangpai.enterprises",
     "liangpai.imports",
+    "liangpai.checklists",
 ]
 
 MIDDLEWARE = [

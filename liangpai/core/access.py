@@ -36,6 +36,7 @@ class Action(StrEnum):
     ORG_VIEW = "org.view"
     ORG_MANAGE = "org.manage"
     AUDIT_VIEW = "audit.view"
+    TEMPLATE_MANAGE = "template.manage"
 
 
 _STAFF = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY, Role.TOWN_UNION, Role.TOWN_EMERGENCY})
@@ -53,6 +54,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.ORG_VIEW: _STAFF | _FIELD,
     Action.ORG_MANAGE: frozenset({Role.CITY_ADMIN, Role.TOWN_UNION}),
     Action.AUDIT_VIEW: frozenset({Role.CITY_ADMIN}),
+    # Assessment templates are the city's configuration (MISSION.md §1): the city union sets them.
+    Action.TEMPLATE_MANAGE: frozenset({Role.CITY_ADMIN}),
 }
 
 
