@@ -37,6 +37,11 @@ class Action(StrEnum):
     ORG_MANAGE = "org.manage"
     AUDIT_VIEW = "audit.view"
     TEMPLATE_MANAGE = "template.manage"
+    RULES_MANAGE = "rules.manage"
+    RATINGS_VIEW = "ratings.view"
+    LIGHT_OVERRIDE = "light.override"
+    INTERVIEW_VIEW = "interview.view"
+    INTERVIEW_RECORD = "interview.record"
 
 
 _STAFF = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY, Role.TOWN_UNION, Role.TOWN_EMERGENCY})
@@ -56,6 +61,15 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.AUDIT_VIEW: frozenset({Role.CITY_ADMIN}),
     # Assessment templates are the city's configuration (MISSION.md §1): the city union sets them.
     Action.TEMPLATE_MANAGE: frozenset({Role.CITY_ADMIN}),
+    # Rulesets, the working-day calendar, closing quarters and computing grades: the city union.
+    Action.RULES_MANAGE: frozenset({Role.CITY_ADMIN}),
+    # Unpublished lights and grades are working data; an enterprise contact sees only published ones.
+    Action.RATINGS_VIEW: _STAFF | _FIELD,
+    # A light is set by hand by the union that runs the enterprise's inspections (R-LIGHT-10).
+    Action.LIGHT_OVERRIDE: frozenset({Role.CITY_ADMIN, Role.TOWN_UNION}),
+    Action.INTERVIEW_VIEW: _STAFF,
+    # Warning interviews are held by the emergency offices (R5): the town's, or the city bureau's.
+    Action.INTERVIEW_RECORD: frozenset({Role.TOWN_EMERGENCY, Role.CITY_EMERGENCY}),
 }
 
 
