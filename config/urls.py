@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/", include("liangpai.regions.urls")),
     path("enterprises/", include("liangpai.enterprises.urls")),
     path("imports/", include("liangpai.imports.urls")),
+    path("checklists/", include("liangpai.checklists.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

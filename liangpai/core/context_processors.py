@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "org": can(user, Action.ORG_VIEW),
             "import": can(user, Action.ENTERPRISE_IMPORT),
             "audit": can(user, Action.AUDIT_VIEW),
+            "templates": can(user, Action.TEMPLATE_MANAGE),
         },
         "my_memberships": memberships(user),
     }
