@@ -9,7 +9,8 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -113,6 +114,19 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+class Entry(NamedTuple):
+    """One change in a bulk write: the object as its record names it, and the values before → after.
+
+    `before` and `after` are ready to store (as `snapshot` returns them): JSON types only.
+    """
+
+    object_type: str  # the model's label_lower, e.g. "enterprises.enterprise"
+    object_id: str
+    object_repr: str  # at most 200 characters, in the site's language
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 def record_many(
     *,
     actor: Any,
@@ -125,7 +139,33 @@ def record_many(
     For bulk operations such as imports: the same guarantees as `record()` without a
     query per row.
     """
-    if not changes:
+    with translation.override(settings.LANGUAGE_CODE):
+        entries = [
+            Entry(
+                object_type=target._meta.label_lower,
+                object_id=str(target.pk),
+                object_repr=str(target)[:200],
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+            )
+            for target, before, after in changes
+        ]
+    return record_entries(actor=actor, action=action, entries=entries, reason=reason)
+
+
+#: The fields of `_hashed_fields` that differ between the events of one bulk write, in key order.
+_OWN_FIELDS = tuple(sorted(("object_type", "object_id", "object_repr", "before", "after")))
+_own_values = attrgetter(*_OWN_FIELDS)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode  # as in `_digest`
+
+
+def record_entries(*, actor: Any, action: str, entries: list[Entry], reason: str = "") -> int:
+    """`record_many` for changes already described (`Entry`): no model instance needed.
+
+    Each event's hash is `_digest` of its `_hashed_fields`, as `record()` computes it and
+    `verify_chain()` checks it; the JSON columns hold what the model fields would store.
+    """
+    if not entries:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many() must run inside the transaction of the changes it records")
@@ -134,24 +174,74 @@ def record_many(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_id = actor_obj.pk if actor_obj else None
     label = str(actor_obj.get_username()) if actor_obj else "系统"
     now = timezone.now()
-    events = []
-    for target, before, after in changes:
-        event = AuditEvent(
-            at=now,
-            actor=actor_obj,
-            actor_label=label,
-            action=action,
-            object_type=target._meta.label_lower,
-            object_id=str(target.pk),
-            object_repr=_repr(target),
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
-            reason=reason,
-            prev_hash=prev,
+    shared = {"at": now.isoformat(), "actor_id": actor_id, "actor_label": label, "action": action, "reason": reason}
+    template = _payload_template(shared)
+    meta = AuditEvent._meta
+    at = meta.get_field("at").get_db_prep_save(now, connection)
+    adapt_json = connection.ops.adapt_json_value
+    encoder = meta.get_field("after").encoder
+    rows = []
+    for entry in entries:
+        payload = template % tuple(map(_ENCODE, _own_values(entry)))
+        digest = hashlib.sha256((prev + payload).encode()).hexdigest()
+        rows.append(
+            (
+                at,
+                actor_id,
+                label,
+                action,
+                entry.object_type,
+                entry.object_id,
+                entry.object_repr,
+                adapt_json(entry.before, encoder) if entry.before is not None else None,
+                adapt_json(entry.after, encoder) if entry.after is not None else None,
+                reason,
+                prev,
+                digest,
+            )
         )
-        event.hash = prev = _digest(event.prev_hash, _hashed_fields(event))
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
-    return len(events)
+        prev = digest
+    _insert_events(rows)
+    return len(rows)
+
+
+def _payload_template(shared: dict[str, Any]) -> str:
+    """The JSON text `_digest` hashes, with a %s for each of `_OWN_FIELDS`.
+
+    Sorted keys make a JSON object its members in key order, so the members that every
+    event of the batch shares are encoded once; filled in with `_ENCODE` of the others,
+    the text is the very one `json.dumps(fields, …)` gives in `_digest`.
+    """
+    members = []
+    for key in sorted([*shared, *_OWN_FIELDS]):
+        value = "%s" if key in _OWN_FIELDS else _ENCODE(shared[key]).replace("%", "%%")
+        members.append(_ENCODE(key) + ":" + value)
+    return "{" + ",".join(members) + "}"
+
+
+_EVENT_COLUMNS = (
+    "at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr", "before", "after", "reason",
+    "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _insert_events(rows: list[tuple[Any, ...]]) -> None:
+    """INSERT the rows (values in `_EVENT_COLUMNS` order, ready for the database) with one
+    statement run for each (SQLite), or COPY (PostgreSQL)."""
+    meta = AuditEvent._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    concrete = {field.name: field for field in meta.concrete_fields}
+    columns = ", ".join(quote(str(concrete[name].column)) for name in _EVENT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The driver's own cursor (COPY is not in Django's); its errors still become Django's.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        values = ", ".join(["%s"] * len(_EVENT_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows)  # noqa: S608 -- names from model meta
