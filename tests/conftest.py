@@ -9,11 +9,16 @@ and one user per role scoped to town A's side, plus an outsider with no role.
     outsider                            no role
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from liangpai.accounts.models import Membership, Role, User
 from liangpai.enterprises.models import Enterprise
@@ -28,6 +33,17 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
+
+# Property tests run on a shared, sometimes busy CI machine: judge them by their examples, not their speed.
+hypothesis_settings.register_profile("liangpai", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("liangpai")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language (a request may leave another one active)."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
