@@ -9,9 +9,11 @@ inside the same transaction.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import DecimalField, Field
 from django.utils import timezone
 
 from liangpai.core import audit
@@ -44,15 +46,14 @@ class EnterpriseChange:
 
 
 def save_enterprises(
-    *, by: Any, creates: list[Enterprise], changes: list[EnterpriseChange], reason: str
+    *, by: Any, creates: list[dict[str, Any]], changes: list[EnterpriseChange], reason: str
 ) -> tuple[int, int]:
-    """Insert `creates`, update `changes`, and audit each; returns (created, updated)."""
+    """Insert `creates` (each a new enterprise's values by field name, as `Enterprise(**values)`
+    takes them), update `changes`, and audit each; returns (created, updated)."""
     with transaction.atomic():
-        for enterprise in creates:
-            enterprise.name_initials = name_initials(enterprise.name)
-        Enterprise.objects.bulk_create(creates, batch_size=BATCH_SIZE)
-
         now = timezone.now()
+        created = _insert_rows(creates, now=now)
+
         by_fields: dict[tuple[str, ...], list[Enterprise]] = defaultdict(list)
         for change in changes:
             enterprise = change.enterprise
@@ -66,12 +67,7 @@ def save_enterprises(
         for fields, enterprises in by_fields.items():
             _update_rows(enterprises, fields)
 
-        audit.record_many(
-            actor=by,
-            action="enterprise.create",
-            changes=[(e, None, audit_values(e)) for e in creates],
-            reason=reason,
-        )
+        audit.record_entries(actor=by, action="enterprise.create", entries=created, reason=reason)
         audit.record_many(
             actor=by,
             action="enterprise.update",
@@ -79,6 +75,104 @@ def save_enterprises(
             reason=reason,
         )
     return len(creates), len(changes)
+
+
+def _insert_rows(creates: list[dict[str, Any]], *, now: datetime) -> list[audit.Entry]:
+    """INSERT the new enterprises as `bulk_create` would (defaults, pinyin initials, both
+    timestamps `now`); the audit entry of each, its values as `audit_values` gives them.
+
+    Not `bulk_create`: a model instance per row and the compilation of every value took
+    2 s for 20,000 rows. Here each column is made in one pass over the rows, and the rows
+    go in with one statement (PostgreSQL: COPY).
+    """
+    if not creates:
+        return []
+    meta = Enterprise._meta
+    fields = {field.name: field for field in meta.concrete_fields if not field.primary_key}
+    values = {name: _column(field, creates, now=now) for name, field in fields.items()}
+    ids = _insert_and_read_ids({field: _db_values(field, values[name]) for name, field in fields.items()})
+    audited = [_audit_values(fields[name], values[name]) for name in EDITABLE_FIELDS]
+    object_type = meta.label_lower
+    # An enterprise is named by its name (`Enterprise.__str__`), the same in every language.
+    return [
+        audit.Entry(object_type, str(pk), name[:200], None, dict(zip(EDITABLE_FIELDS, row, strict=True)))
+        for pk, name, *row in zip(ids, values["name"], *audited, strict=True)
+    ]
+
+
+def _column(field: Field[Any, Any], creates: list[dict[str, Any]], *, now: datetime) -> list[Any]:
+    """The field's value for each new enterprise, as the model instance would hold it (relations by id)."""
+    if field.name == "name_initials":
+        return [name_initials(row["name"]) for row in creates]
+    if _set_on_save(field):
+        return [now] * len(creates)
+    if field.is_relation:
+        return [row[field.name].pk for row in creates]
+    default = field.get_default()
+    return [row.get(field.name, default) for row in creates]
+
+
+def _set_on_save(field: Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+#: Field types whose values (str, int, bool; ids for relations) the drivers take as they are: the ORM passes them unchanged.
+_PASSED_AS_IS = frozenset(
+    {"CharField", "TextField", "BooleanField", "IntegerField", "PositiveIntegerField", "ForeignKey"}
+)
+
+
+def _db_values(field: Field[Any, Any], values: list[Any]) -> list[Any]:
+    """The values adapted for the database by the field itself (`get_db_prep_save`), as the ORM does."""
+    if field.get_internal_type() in _PASSED_AS_IS:
+        return values
+    if _set_on_save(field):  # one value for all rows
+        return [field.get_db_prep_save(values[0], connection)] * len(values)
+    return [field.get_db_prep_save(v, connection) for v in values]
+
+
+def _audit_values(field: Field[Any, Any], values: list[Any]) -> list[Any]:
+    """The values as the audit log stores them (`audit.snapshot`): decimals as text, the rest as they are."""
+    if isinstance(field, DecimalField):
+        return [None if v is None else str(v) for v in values]
+    return values
+
+
+def _insert_and_read_ids(columns: dict[Field[Any, Any], list[Any]]) -> list[int]:
+    """INSERT rows given column by column (PostgreSQL: COPY); their ids, in row order, read
+    back by credit code."""
+    meta = Enterprise._meta
+    assert meta.pk is not None
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column))
+    code_field = meta.get_field("credit_code")
+    code = quote(str(code_field.column))
+    names = ", ".join(quote(str(field.column)) for field in columns)
+    rows = list(zip(*columns.values(), strict=True))
+    codes: list[str] = columns[code_field]
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The driver's own cursor (COPY is not in Django's); its errors still become Django's.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"SELECT {code}, {pk} FROM {table} WHERE {code} = ANY(%s)", [codes])  # noqa: S608 -- names from model meta
+            ids.update(cursor.fetchall())
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",  # noqa: S608 -- names from model meta
+                rows,
+            )
+            batch_size = connection.features.max_query_params or BATCH_SIZE
+            for start in range(0, len(codes), batch_size):
+                batch = codes[start : start + batch_size]
+                cursor.execute(
+                    f"SELECT {code}, {pk} FROM {table} WHERE {code} IN ({', '.join(['%s'] * len(batch))})",  # noqa: S608 -- names from model meta
+                    batch,
+                )
+                ids.update(cursor.fetchall())
+    return [ids[credit_code] for credit_code in codes]
 
 
 def _update_rows(enterprises: list[Enterprise], fields: tuple[str, ...]) -> None:

@@ -35,7 +35,7 @@ _FIELD_ORDER = {column.field: index for index, column in enumerate(COLUMNS)}
 @dataclass
 class ImportPlan:
     rows: int = 0  # non-blank data rows read
-    creates: list[Enterprise] = field(default_factory=list)
+    creates: list[dict[str, Any]] = field(default_factory=list)  # each new enterprise's values
     changes: list[EnterpriseChange] = field(default_factory=list)
     create_count: int = 0
     update_count: int = 0
@@ -204,7 +204,7 @@ def _plan_row(
             return
         plan.create_count += 1
         if build:
-            plan.creates.append(Enterprise(**values))
+            plan.creates.append(values)
         _add_preview(plan, row.number, "create", values, [])
         return
     if by is not None and not can(by, Action.ENTERPRISE_IMPORT, current):
