@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "liangpai.enterprises",
     "liangpai.imports",
     "liangpai.checklists",
+    "liangpai.ratings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,329 @@
+"""Closing a quarter (季度亮灯, MISSION.md R4/R5) and overriding a light by hand (R-LIGHT-10).
+
+`close_quarter` computes every active enterprise's light from its facts with the
+year's ruleset and stores it with the facts, reasons and ruleset version. It is
+idempotent: a second run changes nothing and records nothing. It streams the city in
+chunks (one query per fact source for the whole quarter, a few queries and bulk writes
+per chunk), never replaces a manual override or imported history (it refreshes the
+computed light beside an override), and creates the warning interview of each red light.
+A published quarter is frozen.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import batched
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from liangpai.core import audit
+from liangpai.core.access import Action, can
+from liangpai.enterprises.models import Enterprise
+from liangpai.ratings import codec
+from liangpai.ratings.errors import PeriodError, PublishedError, RatingsError
+from liangpai.ratings.facts import EnterpriseRow, build_quarter_facts
+from liangpai.ratings.interviews import cancel_for_light, creation_record, interview_due, new_interview
+from liangpai.ratings.models import InspectionResult, LightChoice, QuarterLight, RulesetVersion, WarningInterview
+from liangpai.ratings.rulesets import ruleset_for_year, work_calendar
+from liangpai.rules import lights as rules_lights
+from liangpai.rules.lights import Light, LightReasonKind, LightResult, QuarterFacts
+from liangpai.rules.periods import Quarter, parse_quarter
+from liangpai.rules.ruleset import Ruleset
+from liangpai.rules.workdays import DueDate
+
+CHUNK = 2000
+#: What a stored light holds that a new computation may change; compared to decide whether a row changed.
+_STORED = ("light", "computed_light", "inspected_on", "facts", "reasons", "ruleset_id")
+
+
+@dataclass
+class CloseOutcome:
+    quarter: Quarter
+    ruleset_version: str
+    lights: Counter[str] = field(default_factory=Counter)  # light in force → enterprises
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0  # overridden or imported lights left as they were
+    interviews_created: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.lights.values())
+
+
+def check_not_published(quarter: Quarter) -> None:
+    if QuarterLight.objects.filter(quarter=str(quarter), is_published=True).exists():
+        raise PublishedError(_("%(quarter)s 的亮灯已公布，不能再结算或调整。") % {"quarter": quarter})
+
+
+def _period(quarter: Quarter | str, today: datetime.date) -> Quarter:
+    period = parse_quarter(quarter) if isinstance(quarter, str) else quarter
+    if period.first_day > today:
+        raise PeriodError(_("%(quarter)s 尚未开始，不能结算。") % {"quarter": period})
+    return period
+
+
+def close_quarter(*, quarter: Quarter | str, by: Any = None, today: datetime.date | None = None) -> CloseOutcome:
+    """R4/R5: every active enterprise's light for the quarter, and an interview for each red light.
+
+    `by` is the user who runs it (None: the system, e.g. the management command);
+    `today` is when the interviews' deadlines start (default: today). Raises
+    PeriodError (not started, or no ruleset) or PublishedError.
+    """
+    if by is not None and not can(by, Action.RULES_MANAGE):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    period = _period(quarter, today)
+    ruleset = ruleset_for_year(period.year)
+    rules = ruleset.to_rules()
+    due = interview_due(start=today, rules=rules, calendar=work_calendar())
+    outcome = CloseOutcome(quarter=period, ruleset_version=ruleset.version)
+    with translation.override(settings.LANGUAGE_CODE):  # a stored reason does not follow the user's language
+        reason = _("结算 %(quarter)s 季度亮灯") % {"quarter": period}
+    with transaction.atomic():
+        check_not_published(period)
+        for chunk in batched(build_quarter_facts(period), CHUNK):
+            _close_chunk(chunk, period, ruleset, rules, due, by=by, reason=reason, outcome=outcome)
+    return outcome
+
+
+def _close_chunk(
+    chunk: Iterable[tuple[EnterpriseRow, QuarterFacts]],
+    quarter: Quarter,
+    ruleset: RulesetVersion,
+    rules: Ruleset,
+    due: DueDate,
+    *,
+    by: Any,
+    reason: str,
+    outcome: CloseOutcome,
+) -> None:
+    chunk = list(chunk)
+    first, last = chunk[0][0].id, chunk[-1][0].id
+    existing = {
+        row.enterprise_id: row
+        for row in QuarterLight.objects.filter(
+            quarter=str(quarter), enterprise_id__gte=first, enterprise_id__lte=last
+        ).order_by()
+    }
+    with_interview = set(
+        WarningInterview.objects.filter(
+            quarter=str(quarter), enterprise_id__gte=first, enterprise_id__lte=last
+        ).values_list("quarter_light_id", flat=True)
+    )
+    now = timezone.now()
+    creates: list[QuarterLight] = []
+    updates: list[tuple[QuarterLight, dict[str, Any]]] = []
+    red: list[tuple[QuarterLight, int]] = []
+    for enterprise, facts in chunk:
+        result = rules_lights.quarter_light(facts, rules)
+        row = existing.get(enterprise.id)
+        if row is None:
+            row = QuarterLight(
+                enterprise_id=enterprise.id,
+                quarter=str(quarter),
+                year=quarter.year,
+                number=quarter.number,
+                computed_at=now,
+            )
+            _fill(row, facts, result, ruleset)
+            creates.append(row)
+        elif row.source == QuarterLight.Source.IMPORTED:
+            outcome.kept += 1
+        else:
+            before = {name: getattr(row, name) for name in _STORED}
+            _fill(row, facts, result, ruleset)
+            if row.is_overridden:
+                outcome.kept += 1
+            after = {name: getattr(row, name) for name in _STORED}
+            if after == before:
+                outcome.unchanged += 1
+            else:
+                row.computed_at = now
+                updates.append((row, before))
+        row.enterprise_name = enterprise.name  # type: ignore[attr-defined]
+        outcome.lights[row.light] += 1
+        if row.light == Light.RED and row.source == QuarterLight.Source.COMPUTED:
+            red.append((row, enterprise.town_id))
+    QuarterLight.objects.bulk_create(creates, batch_size=500)
+    QuarterLight.objects.bulk_update([row for row, _ in updates], [*_STORED, "computed_at"], batch_size=500)
+    outcome.created += len(creates)
+    outcome.updated += len(updates)
+    changes: list[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]] = [
+        (row, None, _audited(row)) for row in creates
+    ]
+    changes += [(row, *_changed(before, row)) for row, before in updates]
+    audit.record_many(actor=by, action="light.compute", changes=changes, reason=reason)
+
+    interviews = [
+        new_interview(light=row, town_id=town_id, due=due) for row, town_id in red if row.pk not in with_interview
+    ]
+    WarningInterview.objects.bulk_create(interviews, batch_size=500)
+    outcome.interviews_created += len(interviews)
+    audit.record_many(
+        actor=by,
+        action="interview.create",
+        changes=[(interview, None, creation_record(interview)) for interview in interviews],
+        reason=reason,
+    )
+
+
+def _fill(row: QuarterLight, facts: QuarterFacts, result: LightResult, ruleset: RulesetVersion) -> None:
+    """Store a computation on `row`; an override keeps its light, and its reason stays first (R-LIGHT-10)."""
+    row.computed_light = result.light.value
+    row.inspected_on = facts.inspected_on
+    row.facts = codec.facts_to_json(facts)
+    row.ruleset_id = ruleset.pk
+    if row.is_overridden:
+        result = rules_lights.override_light(result, Light(row.light), reason=row.override_reason)
+    else:
+        row.light = result.light.value
+    row.reasons = codec.light_reasons_to_json(result.reasons)
+
+
+_AUDITED = ("light", "computed_light", "facts", "ruleset_id")
+
+
+def _audited(row: QuarterLight) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in _AUDITED}
+    values["ruleset"] = values.pop("ruleset_id")
+    return values
+
+
+def _changed(before: dict[str, Any], row: QuarterLight) -> tuple[dict[str, Any], dict[str, Any]]:
+    names = [name for name in _AUDITED if before[name] != getattr(row, name)] or ["facts"]
+    rename = {"ruleset_id": "ruleset"}
+    return (
+        {rename.get(n, n): before[n] for n in names},
+        {rename.get(n, n): getattr(row, n) for n in names},
+    )
+
+
+# --- manual override -------------------------------------------------------------------
+
+
+def _computed_part(row: QuarterLight) -> LightResult:
+    reasons = tuple(r for r in codec.light_reasons_from_json(row.reasons) if r.kind != LightReasonKind.MANUAL_OVERRIDE)
+    return LightResult(Light(row.computed_light), reasons)
+
+
+def override_light(
+    *, by: Any, light_row: QuarterLight, light: str, reason: str, today: datetime.date | None = None
+) -> QuarterLight:
+    """R-LIGHT-10: set a light by hand, with a reason (required), audited.
+
+    Setting it back to the computed light ends the override (the next closing updates
+    it again). A red light gets its warning interview; a due interview of a light that
+    is no longer red is cancelled with the same reason. Published lights and imported
+    history are refused.
+    """
+    if not can(by, Action.LIGHT_OVERRIDE, light_row.enterprise):
+        raise PermissionDenied
+    target = Light(light)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        row = (
+            QuarterLight.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "ruleset")
+            .get(pk=light_row.pk)
+        )
+        if row.is_published:
+            raise PublishedError(_("%(quarter)s 的亮灯已公布，不能再结算或调整。") % {"quarter": row.quarter})
+        check_not_published(row.period)
+        if row.source == QuarterLight.Source.IMPORTED:
+            raise RatingsError(_("历史导入的亮灯不能人工调整；如有错误，请更正表格后重新导入。"))
+        computed = _computed_part(row)
+        try:
+            result = rules_lights.override_light(computed, target, reason=reason)
+        except rules_lights.OverrideError as exc:
+            raise RatingsError(_("人工调整灯色必须填写理由。")) from exc
+        note = reason.strip()
+        before = {"light": row.light, "override_reason": row.override_reason}
+        if target == computed.light:
+            row.light, row.override_reason, row.overridden_by, row.overridden_at = target.value, "", None, None
+            row.reasons = codec.light_reasons_to_json(computed.reasons)
+        else:
+            row.light, row.override_reason, row.overridden_by, row.overridden_at = (
+                target.value,
+                note,
+                by,
+                timezone.now(),
+            )
+            row.reasons = codec.light_reasons_to_json(result.reasons)
+        row.save(update_fields=["light", "override_reason", "overridden_by", "overridden_at", "reasons"])
+        audit.record(
+            actor=by,
+            action="light.override",
+            target=row,
+            before=before,
+            after={"light": row.light, "override_reason": row.override_reason},
+            reason=note,
+        )
+        _follow_interview(row, by=by, note=note, today=today)
+    return row
+
+
+def _follow_interview(row: QuarterLight, *, by: Any, note: str, today: datetime.date) -> None:
+    interview = WarningInterview.objects.select_for_update().filter(quarter_light=row).first()
+    if row.light == Light.RED and interview is None:
+        rules = (row.ruleset or ruleset_for_year(row.year)).to_rules()
+        interview = new_interview(
+            light=row, town_id=row.enterprise.town_id, due=interview_due(start=today, rules=rules)
+        )
+        interview.save()
+        audit.record(
+            actor=by, action="interview.create", target=interview, after=creation_record(interview), reason=note
+        )
+    elif row.light != Light.RED and interview is not None:
+        with translation.override(settings.LANGUAGE_CODE):  # stored, so in the site's language
+            reason = _("灯色已人工调整为%(light)s：%(reason)s") % {
+                "light": LightChoice(row.light).label,
+                "reason": note,
+            }
+        cancel_for_light(by=by, interview=interview, reason=reason)
+
+
+# --- inspection results (the stand-in fact source) -------------------------------------
+
+
+def record_inspection_result(*, by: Any, enterprise: Enterprise, reason: str = "", **values: Any) -> InspectionResult:
+    """Record what an inspection found (a fact for the quarter's light), audited.
+
+    The town union records its inspections; the system (`by=None`) records imported ones.
+    """
+    if by is not None and not can(by, Action.LIGHT_OVERRIDE, enterprise):
+        raise PermissionDenied
+    result = InspectionResult(enterprise=enterprise, recorded_by=by, **values)
+    if isinstance(result.inspected_on, datetime.date):
+        result.quarter = str(Quarter.of(result.inspected_on))
+    result.full_clean()
+    with transaction.atomic():
+        result.save()
+        audit.record(
+            actor=by,
+            action="inspection_result.create",
+            target=result,
+            after=audit.snapshot(
+                result,
+                [
+                    "inspected_on",
+                    "general_hazards_fixed_on_spot",
+                    "general_hazards_not_fixed_on_spot",
+                    "major_hazards",
+                    "refused_inspection",
+                    "refused_letter",
+                    "accidents",
+                    "source",
+                ],
+            ),
+            reason=reason,
+        )
+    return result

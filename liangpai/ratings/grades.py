@@ -1,0 +1,307 @@
+"""Annual grades (分级亮牌, MISSION.md R3/R6) and their explanation (R-DOWNGRADE-5).
+
+`compute_grades` gives every active enterprise its grade for the year from its base
+(an assessment score or a given grade, through `BASE_GRADE_SOURCES`), its failed veto
+items and the year's quarterly lights, with `rules.grading.annual_grade`. Like
+`close_quarter` it streams the city (one query per source for the whole year, a few
+queries and bulk writes per chunk), is idempotent, records one audit event per changed
+grade, keeps imported history as it is, and refuses a published year.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import batched
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from liangpai.checklists.default_templates import (
+    VETO_FATAL_ACCIDENT,
+    VETO_INSPECTION_REFUSED,
+    VETO_MAJOR_HAZARD_OVERDUE,
+)
+from liangpai.core import audit
+from liangpai.core.access import Action, can
+from liangpai.enterprises.models import Enterprise
+from liangpai.ratings import codec
+from liangpai.ratings.errors import PublishedError
+from liangpai.ratings.facts import STREAM_CHUNK, Cursor, EnterpriseRow, active_enterprises
+from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, RulesetVersion
+from liangpai.ratings.rulesets import ruleset_for_year
+from liangpai.rules import grading
+from liangpai.rules.grading import GradeResult
+from liangpai.rules.lights import Light
+from liangpai.rules.periods import Quarter, Year, parse_year
+from liangpai.rules.ruleset import Grade, Ruleset
+
+CHUNK = 2000
+UNGRADED = "ungraded"
+
+#: The name a failed veto item is explained with (R-GRADE-3), by its key (checklists.default_templates).
+VETO_NAMES = {
+    VETO_FATAL_ACCIDENT: "发生生产安全死亡事故",
+    VETO_INSPECTION_REFUSED: "拒绝、阻挠工会监督检查",
+    VETO_MAJOR_HAZARD_OVERDUE: "重大事故隐患逾期未整改",
+}
+
+
+# --- where the base grade comes from ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseGrade:
+    """R-GRADE-1/2/3: a normalised score or a given grade (None: not assessed), and the failed veto keys."""
+
+    base: Grade | Decimal | None
+    failed_vetoes: tuple[str, ...] = ()
+    source: str = ""
+
+
+class BaseGradeSource(Protocol):
+    name: str
+
+    def rows(self, year: int) -> Iterator[tuple[int, BaseGrade]]:
+        """(enterprise id, base) for the year, in ascending enterprise id, at most one per enterprise."""
+        ...
+
+
+class GradeInputs:
+    """The recorded or imported bases (`GradeInput`), until the annual assessment provides scores."""
+
+    name = "grade_inputs"
+
+    def rows(self, year: int) -> Iterator[tuple[int, BaseGrade]]:
+        inputs = (
+            GradeInput.objects.filter(year=year)
+            .order_by("enterprise_id")
+            .values_list("enterprise_id", "score", "grade", "failed_vetoes")
+        )
+        for enterprise_id, score, grade, vetoes in inputs.iterator(chunk_size=STREAM_CHUNK):
+            base: Grade | Decimal | None = score if score is not None else (Grade(grade) if grade else None)
+            yield enterprise_id, BaseGrade(base, tuple(vetoes or ()), self.name)
+
+
+#: The base grade sources; for an enterprise in several, the last one wins. The annual-assessment app
+#: appends its own (issue 3 item 4), so an assessment overrides an imported or recorded base.
+BASE_GRADE_SOURCES: list[BaseGradeSource] = [GradeInputs()]
+
+
+def _year_lights(year: int) -> Iterator[tuple[int, grading.QuarterLight]]:
+    rows = (
+        QuarterLight.objects.filter(year=year)
+        .order_by("enterprise_id", "number")
+        .values_list("enterprise_id", "number", "light", "inspected_on")
+    )
+    for enterprise_id, number, light, inspected_on in rows.iterator(chunk_size=STREAM_CHUNK):
+        yield enterprise_id, grading.QuarterLight(Quarter(year, number), Light(light), inspected_on)
+
+
+# --- computing ------------------------------------------------------------------------
+
+
+@dataclass
+class GradeOutcome:
+    year: Year
+    ruleset_version: str
+    grades: Counter[str] = field(default_factory=Counter)  # final grade (or "ungraded") → enterprises
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0  # imported history left as it was
+
+    @property
+    def total(self) -> int:
+        return sum(self.grades.values())
+
+
+@dataclass(frozen=True)
+class _Input:
+    enterprise: EnterpriseRow
+    base: BaseGrade
+    lights: list[grading.QuarterLight]
+
+
+def _inputs(year: int) -> Iterator[_Input]:
+    lights = Cursor(_year_lights(year))
+    bases = [Cursor(source.rows(year)) for source in BASE_GRADE_SOURCES]
+    for enterprise in active_enterprises():
+        base = BaseGrade(None)
+        for cursor in bases:
+            found = cursor.take(enterprise.id)
+            if found:
+                base = found[-1]
+        yield _Input(enterprise, base, lights.take(enterprise.id))
+
+
+def check_not_published(year: int) -> None:
+    if AnnualGrade.objects.filter(year=year, is_published=True).exists():
+        raise PublishedError(_("%(year)s 年度等级已公布，不能再计算。") % {"year": year})
+
+
+def compute_grades(*, year: Year | int | str, by: Any = None) -> GradeOutcome:
+    """R3/R6: every active enterprise's annual grade for `year`. Raises PeriodError or PublishedError."""
+    if by is not None and not can(by, Action.RULES_MANAGE):
+        raise PermissionDenied
+    period = year if isinstance(year, Year) else parse_year(year)
+    ruleset = ruleset_for_year(period.value)
+    rules = ruleset.to_rules()
+    outcome = GradeOutcome(year=period, ruleset_version=ruleset.version)
+    with translation.override(settings.LANGUAGE_CODE):  # a stored reason does not follow the user's language
+        reason = _("计算 %(year)s 年度等级") % {"year": period}
+    with transaction.atomic():
+        check_not_published(period.value)
+        for chunk in batched(_inputs(period.value), CHUNK):
+            _grade_chunk(chunk, period, ruleset, rules, by=by, reason=reason, outcome=outcome)
+    return outcome
+
+
+_STORED = ("base_grade", "final_grade", "score", "reasons", "facts", "ruleset_id")
+_AUDITED = ("base_grade", "final_grade", "score", "ruleset_id")
+
+
+def _facts(item: _Input, version: str) -> dict[str, Any]:
+    base = item.base.base
+    return {
+        "base": {
+            "score": str(base) if isinstance(base, Decimal) else None,
+            "grade": base.value if isinstance(base, Grade) else None,
+            "source": item.base.source,
+        },
+        "failed_vetoes": list(item.base.failed_vetoes),
+        "lights": [
+            {
+                "quarter": str(light.quarter),
+                "light": light.light.value,
+                "inspected_on": light.inspected_on.isoformat() if light.inspected_on else None,
+            }
+            for light in item.lights
+        ],
+        "ruleset": version,
+    }
+
+
+def _fill(row: AnnualGrade, item: _Input, result: GradeResult, ruleset: RulesetVersion) -> None:
+    base = item.base.base
+    row.base_grade = result.base.value if result.base else None
+    row.final_grade = result.final.value if result.final else None
+    row.score = base if isinstance(base, Decimal) else None
+    row.reasons = codec.grade_reasons_to_json(result.reasons)
+    row.facts = _facts(item, ruleset.version)
+    row.ruleset_id = ruleset.pk
+
+
+def _values(row: AnnualGrade, names: Iterable[str]) -> dict[str, Any]:
+    return {("ruleset" if n == "ruleset_id" else n): getattr(row, n) for n in names}
+
+
+def _grade_chunk(
+    chunk: Iterable[_Input],
+    year: Year,
+    ruleset: RulesetVersion,
+    rules: Ruleset,
+    *,
+    by: Any,
+    reason: str,
+    outcome: GradeOutcome,
+) -> None:
+    chunk = list(chunk)
+    first, last = chunk[0].enterprise.id, chunk[-1].enterprise.id
+    existing = {
+        row.enterprise_id: row
+        for row in AnnualGrade.objects.filter(
+            year=year.value, enterprise_id__gte=first, enterprise_id__lte=last
+        ).order_by()
+    }
+    now = timezone.now()
+    creates: list[AnnualGrade] = []
+    changes: list[tuple[AnnualGrade, dict[str, Any] | None, dict[str, Any]]] = []
+    for item in chunk:
+        row = existing.get(item.enterprise.id)
+        if row is not None and row.source == AnnualGrade.Source.IMPORTED:
+            outcome.kept += 1
+            outcome.grades[row.final_grade or UNGRADED] += 1
+            continue
+        result = grading.annual_grade(
+            year=year,
+            base=item.base.base,
+            lights=item.lights,
+            ruleset=rules,
+            failed_vetoes=[VETO_NAMES.get(key, key) for key in item.base.failed_vetoes],
+        )
+        if row is None:
+            row = AnnualGrade(enterprise_id=item.enterprise.id, year=year.value, computed_at=now)
+            _fill(row, item, result, ruleset)
+            creates.append(row)
+            changes.append((row, None, _values(row, _AUDITED)))
+        else:
+            before = {name: getattr(row, name) for name in _STORED}
+            _fill(row, item, result, ruleset)
+            if {name: getattr(row, name) for name in _STORED} == before:
+                outcome.unchanged += 1
+            else:
+                row.computed_at = now
+                names = [n for n in _AUDITED if before[n] != getattr(row, n)] or ["final_grade"]
+                changes.append(
+                    (row, {("ruleset" if n == "ruleset_id" else n): before[n] for n in names}, _values(row, names))
+                )
+        row.enterprise_name = item.enterprise.name  # type: ignore[attr-defined]
+        outcome.grades[row.final_grade or UNGRADED] += 1
+    AnnualGrade.objects.bulk_create(creates, batch_size=500)
+    updates = [row for row, before, _ in changes if before is not None]
+    AnnualGrade.objects.bulk_update(updates, [*_STORED, "computed_at"], batch_size=500)
+    outcome.created += len(creates)
+    outcome.updated += len(updates)
+    audit.record_many(actor=by, action="grade.compute", changes=changes, reason=reason)  # type: ignore[arg-type]
+
+
+# --- explaining -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeExplanation:
+    """R-DOWNGRADE-5: a stored grade in words: the one-line explanation, then each reason with its rule."""
+
+    year: int
+    grade: str | None  # None: 未评级
+    headline: str
+    reasons: list[tuple[str, str]]  # (rule id, text)
+    is_published: bool
+    source: str
+
+
+def explanation_of(row: AnnualGrade) -> GradeExplanation:
+    """Read back from the stored reasons (no query), rendered by `rules.grading`."""
+    result = codec.grade_result(
+        year=row.year,
+        final=row.final_grade,
+        base=row.base_grade,
+        reasons=row.reasons,
+        version=str((row.facts or {}).get("ruleset", "")),
+    )
+    return GradeExplanation(
+        year=row.year,
+        grade=row.final_grade,
+        headline=grading.explain(result),
+        reasons=[(reason.rule, grading.explain_reason(reason)) for reason in result.reasons],
+        is_published=row.is_published,
+        source=row.source,
+    )
+
+
+def explain_grade(enterprise: Enterprise, year: int) -> GradeExplanation | None:
+    """The explanation of `enterprise`'s grade for `year`, or None when it has none stored."""
+    row = AnnualGrade.objects.filter(enterprise=enterprise, year=year).first()
+    return explanation_of(row) if row is not None else None
+
+
+def given_grade_reasons(grade: Grade | None) -> list[dict[str, Any]]:
+    """The stored reasons of a grade given without a computation (imported history)."""
+    if grade is None:
+        return codec.grade_reasons_to_json([grading.Reason(grading.ReasonKind.NOT_ASSESSED, "R-GRADE-2")])
+    return codec.grade_reasons_to_json([grading.Reason(grading.ReasonKind.GIVEN_GRADE, "R-GRADE-1", {"grade": grade})])
