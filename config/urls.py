@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/", include("liangpai.enterprises.urls")),
     path("imports/", include("liangpai.imports.urls")),
     path("checklists/", include("liangpai.checklists.urls")),
+    path("ratings/", include("liangpai.ratings.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "import": can(user, Action.ENTERPRISE_IMPORT),
             "audit": can(user, Action.AUDIT_VIEW),
             "templates": can(user, Action.TEMPLATE_MANAGE),
+            "interviews": can(user, Action.INTERVIEW_VIEW),
         },
         "my_memberships": memberships(user),
     }

@@ -15,6 +15,7 @@ from liangpai.enterprises import selectors, services
 from liangpai.enterprises.exports import write_enterprises_xlsx
 from liangpai.enterprises.forms import EnterpriseFilterForm, EnterpriseForm
 from liangpai.enterprises.models import Enterprise
+from liangpai.ratings.selectors import enterprise_ratings
 
 
 @requires(Action.ENTERPRISE_VIEW)
@@ -61,6 +62,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": can(request.user, Action.CONTACT_REVEAL, enterprise),
         "can_edit": can(request.user, Action.ENTERPRISE_EDIT, enterprise),
         "history": selectors.enterprise_history(enterprise),
+        # Lights by quarter and grades by year (templates/ratings/enterprise_panel.html).
+        "ratings": enterprise_ratings(user=request.user, enterprise=enterprise, today=timezone.localdate()),
     }
     return render(request, "enterprises/detail.html", context)
 
