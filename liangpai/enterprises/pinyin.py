@@ -14,8 +14,12 @@ the same result on generated and real names.
 """
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, compress, count
+from operator import ne
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
@@ -64,8 +68,24 @@ def _initials_by_table(name: str) -> str | None:
     return "".join(parts).lower()[:MAX_LENGTH]
 
 
+class _Letters(dict[int, str]):
+    """A translation table filled as characters come: character → its letter, or → itself
+    (left as it is, so a translated run with it is not ASCII) when `letter_of` gives None."""
+
+    def __init__(self, letter_of: Callable[[int], str | None]) -> None:
+        super().__init__()
+        self._letter_of = letter_of
+
+    def __missing__(self, code: int) -> str:
+        letter = self._letter_of(code)
+        self[code] = found = chr(code) if letter is None else letter
+        return found
+
+
 @dataclass(frozen=True)
 class LetterTable:
+    """For the characters of a Chinese run (see `_CHINESE_RUNS`)."""
+
     default: dict[int, str]  # character → the first letter of its first reading
     plain: dict[int, str]  # the characters of `default` that no word reads with another letter
     exceptions: frozenset[str]  # the words that read a character with another letter than its default
@@ -82,30 +102,38 @@ class LetterTable:
 
 @cache
 def letter_table() -> LetterTable:
-    """Built once per process from pypinyin's dictionaries, as loaded."""
-    first = {chr(code): readings.split(",", 1)[0] for code, readings in PINYIN_DICT.items()}
-    even = {phrase: readings for phrase, readings in PHRASES_DICT.items() if len(readings) == len(phrase)}
-    chars = "".join(even)
-    readings = [options[0] for phrase_readings in even.values() for options in phrase_readings]
-    letter = {r: convert(r, Style.FIRST_LETTER, False) for r in {*first.values(), *readings}}
-    default = {ch: letter[reading] for ch, reading in first.items()}
-    polyphones = {ch for ch, reading in set(zip(chars, readings, strict=True)) if default.get(ch) != letter[reading]}
-    exceptions = {phrase for phrase in PHRASES_DICT if phrase not in even}  # not one reading per character
-    polyphones.update(*exceptions)
-    for phrase, phrase_readings in even.items():
-        if not polyphones.isdisjoint(phrase) and any(
-            default.get(ch) != letter[options[0]] for ch, options in zip(phrase, phrase_readings, strict=True)
-        ):
-            exceptions.add(phrase)
-    chinese = set("".join(_CHINESE_RUNS.findall("".join(default))))
-    usable = {
-        ch: initial
-        for ch, initial in default.items()
-        if ch in chinese and len(initial) == 1 and initial.isascii() and initial.isalnum()
-    }
+    """Built once per process from pypinyin's dictionaries, as loaded (the letters as characters come).
+
+    The exception words are found in one pass: all words of one reading per character
+    written one after another, against the default letters of the same characters.
+    """
+    letter_of_reading = cache(lambda reading: convert(reading, Style.FIRST_LETTER, False))
+
+    def default_letter(code: int) -> str | None:
+        readings = PINYIN_DICT.get(code)
+        letter = letter_of_reading(readings.split(",", 1)[0]) if readings else ""
+        return letter if len(letter) == 1 and letter.isascii() and letter.isalnum() else None
+
+    default = _Letters(default_letter)
+    even = [(phrase, readings) for phrase, readings in PHRASES_DICT.items() if len(readings) == len(phrase)]
+    uneven = [phrase for phrase, readings in PHRASES_DICT.items() if len(readings) != len(phrase)]
+    chars = "".join(phrase for phrase, _ in even)
+    said = "".join(_one_char(letter_of_reading(options[0])) for _, readings in even for options in readings)
+    expected = chars.translate(default)  # a character without a default letter stays, and differs
+    ends = list(accumulate(len(phrase) for phrase, _ in even))
+    exceptions = set(uneven)  # not one reading per character: all of their characters are suspect
+    polyphones = set("".join(uneven))
+    for index in compress(count(), map(ne, expected, said)):
+        exceptions.add(even[bisect_right(ends, index)][0])
+        polyphones.add(chars[index])
     return LetterTable(
-        default={ord(ch): initial for ch, initial in usable.items()},
-        plain={ord(ch): initial for ch, initial in usable.items() if ch not in polyphones},
+        default=default,
+        plain=_Letters(lambda code: None if chr(code) in polyphones else default[code]),
         exceptions=frozenset(exceptions),
         exception_lengths=tuple(sorted({len(phrase) for phrase in exceptions})),
     )
+
+
+def _one_char(letter: str) -> str:
+    """The letter, or a character no default letter is, so that every reading stays one character."""
+    return letter if len(letter) == 1 else "\0"
