@@ -1,23 +1,29 @@
 """`manage.py seed_demo`: the demo city, deterministic, complete, and only into an empty database."""
 
+import datetime
 import hashlib
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 
 from liangpai.accounts.models import Membership, Role, User
 from liangpai.core import audit
 from liangpai.core.models import AuditEvent
 from liangpai.demo.accounts import DEMO_PASSWORD
 from liangpai.demo.enterprises import DEMO_ENTERPRISE_NAME
+from liangpai.demo.seed import seed_demo_city
 from liangpai.demo.words import CITY_DIVISION_CODE
 from liangpai.enterprises.models import Enterprise
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
+from liangpai.ratings.models import AnnualGrade, QuarterLight
 from liangpai.regions.models import City, District, Town
 from liangpai.rules.credit_code import is_valid
 from tests.factories import TownFactory, UserFactory
@@ -88,6 +94,16 @@ def digest() -> str:
         list(
             Membership.objects.order_by("user__username").values_list(
                 "user__username", "role", "town__name", "group__name", "enterprise__credit_code"
+            )
+        ),
+        list(
+            QuarterLight.objects.order_by("enterprise__credit_code", "quarter").values_list(
+                "enterprise__credit_code", "quarter", "light", "inspected_on", "source", "is_published"
+            )
+        ),
+        list(
+            AnnualGrade.objects.order_by("enterprise__credit_code", "year").values_list(
+                "enterprise__credit_code", "year", "base_grade", "final_grade", "reasons", "facts", "is_published"
             )
         ),
     ]
@@ -293,3 +309,95 @@ def test_a_taken_username_is_left_as_it_was() -> None:
 def test_the_number_of_enterprises_must_be_positive() -> None:
     with pytest.raises(CommandError):
         seed("--enterprises", "0")
+
+
+# --- published history (issue 3 item 10) ------------------------------------------------
+
+GRADE_SHARES = {"A": 720 / 1229, "B": 391 / 1229, "C": 116 / 1229, "D": 2 / 1229}
+LIGHT_SHARES = {"green": 1127 / 1271, "yellow": 142 / 1271, "red": 2 / 1271}
+RANK = {"A": 1, "B": 2, "C": 3, "D": 4}
+
+
+def test_the_default_city_has_published_history_in_the_published_proportions_quickly() -> None:
+    started = time.monotonic()
+    seed()
+    seconds = time.monotonic() - started
+
+    assert seconds < 30
+    this_year = timezone.localdate().year
+    years = [this_year - 3, this_year - 2, this_year - 1]
+    assert sorted(set(AnnualGrade.objects.values_list("year", flat=True))) == years
+    assert not AnnualGrade.objects.filter(is_published=False).exists()
+    assert not QuarterLight.objects.filter(is_published=False).exists()
+    assert set(AnnualGrade.objects.values_list("source", flat=True)) == {AnnualGrade.Source.IMPORTED}
+    assert set(QuarterLight.objects.values_list("source", flat=True)) == {QuarterLight.Source.IMPORTED}
+
+    for year in years:
+        finals = Counter(AnnualGrade.objects.filter(year=year).values_list("final_grade", flat=True))
+        ungraded = finals.pop(None, 0)
+        graded = sum(finals.values())
+        assert 0.01 <= ungraded / (graded + ungraded) <= 0.06
+        for grade, share in GRADE_SHARES.items():
+            assert abs(finals[grade] / graded - share) <= 0.01, (year, grade, finals)
+        assert finals["D"] >= 1
+        downgraded = AnnualGrade.objects.filter(year=year, final_grade__isnull=False).exclude(
+            base_grade=F("final_grade")
+        )
+        assert 0.03 <= downgraded.count() / graded <= 0.15
+
+    quarters = set(QuarterLight.objects.order_by().values_list("quarter", flat=True).distinct())
+    assert len(quarters) == 12 + (timezone.localdate().month - 1) // 3
+    for quarter in quarters:
+        lights = Counter(QuarterLight.objects.filter(quarter=quarter).values_list("light", flat=True))
+        assert sum(lights.values()) == 1300
+        for light, share in LIGHT_SHARES.items():
+            assert abs(lights[light] / 1300 - share) <= 0.005, (quarter, lights)
+
+
+def test_every_history_grade_follows_the_downgrade_rule() -> None:
+    seed("--enterprises", "400", "--seed", "11")
+    lights: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    for enterprise_id, year, light in QuarterLight.objects.values_list("enterprise_id", "year", "light"):
+        lights[enterprise_id, year][light] += 1
+
+    downgraded = 0
+    for row in AnnualGrade.objects.all():
+        year_lights = lights[row.enterprise_id, row.year]
+        assert sum(year_lights.values()) == 4
+        falls = year_lights["red"] >= 1 or year_lights["yellow"] >= 2
+        if row.base_grade is None:
+            assert row.final_grade is None
+            continue
+        expected = min(RANK[row.base_grade] + falls, RANK["D"])
+        assert RANK[row.final_grade] == expected, (row.base_grade, row.final_grade, year_lights)
+        downgraded += RANK[row.final_grade] > RANK[row.base_grade]
+        assert [entry["quarter"] for entry in row.facts["lights"]] == [f"{row.year}Q{n}" for n in range(1, 5)]
+        assert row.reasons
+    assert downgraded > 0
+
+
+def test_history_runs_to_the_last_closed_quarter() -> None:
+    result = seed_demo_city(enterprises=30, seed=5, today=datetime.date(2026, 5, 10))
+
+    assert result.history.years == (2023, 2024, 2025)
+    assert result.history.quarters[-1] == "2026Q1"
+    assert set(QuarterLight.objects.values_list("quarter", flat=True)) == {
+        *(f"{y}Q{n}" for y in (2023, 2024, 2025) for n in range(1, 5)),
+        "2026Q1",
+    }
+    assert QuarterLight.objects.count() == 30 * 13
+    assert AnnualGrade.objects.count() == 30 * 3
+    for row in QuarterLight.objects.all():
+        assert row.inspected_on is not None
+        assert str(row.inspected_on.year) == row.quarter[:4]
+        assert (row.inspected_on.month - 1) // 3 + 1 == int(row.quarter[-1])
+    event = AuditEvent.objects.get()
+    assert event.after["history"]["quarters"][-1] == "2026Q1"
+
+
+def test_on_new_years_day_the_history_ends_with_last_years_fourth_quarter() -> None:
+    result = seed_demo_city(enterprises=10, seed=5, today=datetime.date(2027, 1, 1))
+
+    assert result.history.years == (2024, 2025, 2026)
+    assert result.history.quarters[-1] == "2026Q4"
+    assert result.history.lights == 10 * 12

@@ -7,11 +7,13 @@ Each part draws from its own random stream (`random.Random(f"{seed}:part")`), so
 changing how one part is generated does not reshuffle the others.
 """
 
+import datetime
 import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import transaction
+from django.utils import timezone
 
 from liangpai.core import audit
 from liangpai.enterprises.data.gbt4754 import upsert_industries
@@ -22,6 +24,7 @@ from liangpai.regions.models import City, Town
 from . import words as w
 from .accounts import AccountScopes, DemoAccount, create_demo_accounts
 from .enterprises import create_enterprises
+from .history import HistoryResult, create_history
 from .organisations import create_experts, create_groups
 from .places import create_bodies, create_towns
 
@@ -42,6 +45,7 @@ class SeedResult:
     group_members: int
     experts: int
     accounts: list[DemoAccount]
+    history: HistoryResult
 
 
 class NotEmpty(NamedTuple):
@@ -63,8 +67,13 @@ def why_not_empty() -> NotEmpty | None:
     return None
 
 
-def seed_demo_city(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED) -> SeedResult:
-    """Create the demo city in one transaction; call only when `why_not_empty()` is None."""
+def seed_demo_city(
+    *, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAULT_SEED, today: datetime.date | None = None
+) -> SeedResult:
+    """Create the demo city in one transaction; call only when `why_not_empty()` is None.
+
+    The published history (`history`) runs up to the last quarter closed before `today`.
+    """
     if enterprises < 1:
         raise ValueError("enterprises must be at least 1")
 
@@ -80,6 +89,7 @@ def seed_demo_city(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAUL
         created = create_enterprises(stream("enterprises"), places, industries, enterprises)
         groups, members = create_groups(stream("groups"), places, bodies)
         experts = create_experts(stream("experts"), places, industries, created)
+        history = create_history(stream("history"), created, today or timezone.localdate())
         first_group = groups[0]
         accounts = create_demo_accounts(
             stream("accounts"),
@@ -106,6 +116,7 @@ def seed_demo_city(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAUL
             group_members=len(members),
             experts=len(experts),
             accounts=accounts,
+            history=history,
         )
         audit.record(
             actor=None,
@@ -119,6 +130,7 @@ def seed_demo_city(*, enterprises: int = DEFAULT_ENTERPRISES, seed: int = DEFAUL
                 "groups": result.groups,
                 "experts": result.experts,
                 "accounts": [a.username for a in accounts if a.created],
+                "history": {"years": list(history.years), "quarters": list(history.quarters)},
             },
             reason="载入示范城市（seed_demo）/ demo city loaded",
         )

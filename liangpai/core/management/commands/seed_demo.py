@@ -60,6 +60,8 @@ class Command(BaseCommand):
             f"  工会/应急机构 bodies {r.bodies}",
             f"  代表小组 groups     {r.groups}（成员 {r.group_members}）",
             f"  专家 experts        {r.experts}",
+            f"  历史 history        {r.history.years[0]}–{r.history.quarters[-1]}：年度等级 {r.history.grades}，"
+            f"季度亮灯 {r.history.lights}（已公布 / published）",
             "",
             f"示范账号 / demo accounts — 密码 password: {DEMO_PASSWORD}",
         ]
