@@ -18,8 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
 from liangpai.ratings import codec
+from liangpai.ratings.bulk import Table
 from liangpai.ratings.errors import PeriodError, PublishedError, RatingsError
 from liangpai.ratings.facts import EnterpriseRow, build_quarter_facts
 from liangpai.ratings.interviews import cancel_for_light, creation_record, interview_due, new_interview
@@ -40,7 +40,10 @@ from liangpai.rules.workdays import DueDate
 
 CHUNK = 2000
 #: What a stored light holds that a new computation may change; compared to decide whether a row changed.
-_STORED = ("light", "computed_light", "inspected_on", "facts", "reasons", "ruleset_id")
+#: What a computation decides. The reasons follow from these (a used ruleset never changes, R-RULESET-2),
+#: so comparing these tells whether a stored light changed, without reading its reasons back.
+_COMPARED = ("light", "computed_light", "inspected_on", "facts", "ruleset_id")
+_STORED = (*_COMPARED, "reasons")
 
 
 @dataclass
@@ -95,6 +98,27 @@ def close_quarter(*, quarter: Quarter | str, by: Any = None, today: datetime.dat
     return outcome
 
 
+#: A stored light as a chunk reads it back: identity, what keeps it, then the computed columns.
+_READ = ("id", "enterprise_id", "source", "override_reason", "overridden_at", *_COMPARED)
+#: The columns of a new light, and those a new computation changes.
+_INSERTED = (
+    "enterprise",
+    "quarter",
+    "year",
+    "number",
+    *_STORED,
+    "source",
+    "override_reason",
+    "computed_at",
+    "is_published",
+)
+_UPDATED = (*_STORED, "computed_at")
+#: The values an audit record shows, by their place in `_COMPARED`: a new light is recorded with its
+#: light, computed light and ruleset (its facts are in the row); a change shows every value that changed.
+_AUDITED = {"light": 0, "computed_light": 1, "facts": 3, "ruleset": 4}
+_AUDITED_NEW = {"light": 0, "computed_light": 1, "ruleset": 4}
+
+
 def _close_chunk(
     chunk: Iterable[tuple[EnterpriseRow, QuarterFacts]],
     quarter: Quarter,
@@ -106,65 +130,81 @@ def _close_chunk(
     reason: str,
     outcome: CloseOutcome,
 ) -> None:
-    chunk = list(chunk)
-    first, last = chunk[0][0].id, chunk[-1][0].id
-    existing = {
-        row.enterprise_id: row
-        for row in QuarterLight.objects.filter(
-            quarter=str(quarter), enterprise_id__gte=first, enterprise_id__lte=last
-        ).order_by()
-    }
-    with_interview = set(
-        WarningInterview.objects.filter(
-            quarter=str(quarter), enterprise_id__gte=first, enterprise_id__lte=last
-        ).values_list("quarter_light_id", flat=True)
-    )
-    now = timezone.now()
-    creates: list[QuarterLight] = []
-    updates: list[tuple[QuarterLight, dict[str, Any]]] = []
-    red: list[tuple[QuarterLight, int]] = []
-    for enterprise, facts in chunk:
-        result = rules_lights.quarter_light(facts, rules)
-        row = existing.get(enterprise.id)
-        if row is None:
-            row = QuarterLight(
-                enterprise_id=enterprise.id,
-                quarter=str(quarter),
-                year=quarter.year,
-                number=quarter.number,
-                computed_at=now,
-            )
-            _fill(row, facts, result, ruleset)
-            creates.append(row)
-        elif row.source == QuarterLight.Source.IMPORTED:
+    """One chunk of the city: a read of its stored lights and interviews, then bulk writes of what changed."""
+    rows = list(chunk)
+    first, last, label = rows[0][0].id, rows[-1][0].id, str(quarter)
+    in_chunk = {"quarter": label, "enterprise_id__gte": first, "enterprise_id__lte": last}
+    stored = {row[1]: row for row in QuarterLight.objects.filter(**in_chunk).order_by().values_list(*_READ)}
+    with_interview = set(WarningInterview.objects.filter(**in_chunk).values_list("enterprise_id", flat=True))
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[int, tuple[Any, ...]]] = []
+    changes: list[tuple[EnterpriseRow, int | None, dict[str, Any] | None, dict[str, Any]]] = []
+    red: list[EnterpriseRow] = []
+    for enterprise, facts in rows:
+        row = stored.get(enterprise.id)
+        if row is not None and row[2] == QuarterLight.Source.IMPORTED:
             outcome.kept += 1
+            outcome.lights[row[5]] += 1
+            continue
+        result = rules_lights.quarter_light(facts, rules)
+        shown = result
+        if row is not None and row[4] is not None:  # overridden: the light stays, its reason first (R-LIGHT-10)
+            outcome.kept += 1
+            shown = rules_lights.override_light(result, Light(row[5]), reason=row[3])
+        values = (shown.light.value, result.light.value, facts.inspected_on, codec.facts_to_json(facts), ruleset.pk)
+        outcome.lights[values[0]] += 1
+        if row is None:
+            stored_values = (*values, codec.light_reasons_to_json(shown.reasons))
+            inserts.append(
+                (enterprise.id, label, quarter.year, quarter.number, *stored_values, "computed", "", now_db, False)
+            )
+            changes.append((enterprise, None, None, {name: values[i] for name, i in _AUDITED_NEW.items()}))
+        elif row[5:] == values:
+            outcome.unchanged += 1
         else:
-            before = {name: getattr(row, name) for name in _STORED}
-            _fill(row, facts, result, ruleset)
-            if row.is_overridden:
-                outcome.kept += 1
-            after = {name: getattr(row, name) for name in _STORED}
-            if after == before:
-                outcome.unchanged += 1
-            else:
-                row.computed_at = now
-                updates.append((row, before))
-        row.enterprise_name = enterprise.name  # type: ignore[attr-defined]
-        outcome.lights[row.light] += 1
-        if row.light == Light.RED and row.source == QuarterLight.Source.COMPUTED:
-            red.append((row, enterprise.town_id))
-    QuarterLight.objects.bulk_create(creates, batch_size=500)
-    QuarterLight.objects.bulk_update([row for row, _ in updates], [*_STORED, "computed_at"], batch_size=500)
-    outcome.created += len(creates)
+            updates.append((row[0], (*values, codec.light_reasons_to_json(shown.reasons), now_db)))
+            old = row[5:]
+            names = [name for name, i in _AUDITED.items() if old[i] != values[i]]
+            changes.append(
+                (enterprise, row[0], {n: old[_AUDITED[n]] for n in names}, {n: values[_AUDITED[n]] for n in names})
+            )
+        if values[0] == Light.RED and enterprise.id not in with_interview:
+            red.append(enterprise)
+    Table(QuarterLight, _INSERTED, prepared=["computed_at"]).insert(inserts)
+    Table(QuarterLight, _UPDATED, prepared=["computed_at"]).update(updates)
+    outcome.created += len(inserts)
     outcome.updated += len(updates)
-    changes: list[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]] = [
-        (row, None, _audited(row)) for row in creates
-    ]
-    changes += [(row, *_changed(before, row)) for row, before in updates]
-    audit.record_many(actor=by, action="light.compute", changes=changes, reason=reason)
-
+    ids: dict[int, int] = {}
+    if inserts or red:
+        ids = dict(QuarterLight.objects.filter(**in_chunk).values_list("enterprise_id", "id"))
+    with translation.override(settings.LANGUAGE_CODE):
+        naming = _("%(enterprise)s %(quarter)s亮灯")
+    audit.record_entries(
+        actor=by,
+        action="light.compute",
+        entries=[
+            audit.Entry(
+                "ratings.quarterlight",
+                str(pk or ids[enterprise.id]),
+                (naming % {"enterprise": enterprise.name, "quarter": label})[:200],
+                before,
+                after,
+            )
+            for enterprise, pk, before, after in changes
+        ],
+        reason=reason,
+    )
     interviews = [
-        new_interview(light=row, town_id=town_id, due=due) for row, town_id in red if row.pk not in with_interview
+        new_interview(
+            light_id=ids[enterprise.id],
+            enterprise_id=enterprise.id,
+            enterprise_name=enterprise.name,
+            quarter=label,
+            town_id=enterprise.town_id,
+            due=due,
+        )
+        for enterprise in red
     ]
     WarningInterview.objects.bulk_create(interviews, batch_size=500)
     outcome.interviews_created += len(interviews)
@@ -173,37 +213,6 @@ def _close_chunk(
         action="interview.create",
         changes=[(interview, None, creation_record(interview)) for interview in interviews],
         reason=reason,
-    )
-
-
-def _fill(row: QuarterLight, facts: QuarterFacts, result: LightResult, ruleset: RulesetVersion) -> None:
-    """Store a computation on `row`; an override keeps its light, and its reason stays first (R-LIGHT-10)."""
-    row.computed_light = result.light.value
-    row.inspected_on = facts.inspected_on
-    row.facts = codec.facts_to_json(facts)
-    row.ruleset_id = ruleset.pk
-    if row.is_overridden:
-        result = rules_lights.override_light(result, Light(row.light), reason=row.override_reason)
-    else:
-        row.light = result.light.value
-    row.reasons = codec.light_reasons_to_json(result.reasons)
-
-
-_AUDITED = ("light", "computed_light", "facts", "ruleset_id")
-
-
-def _audited(row: QuarterLight) -> dict[str, Any]:
-    values = {name: getattr(row, name) for name in _AUDITED}
-    values["ruleset"] = values.pop("ruleset_id")
-    return values
-
-
-def _changed(before: dict[str, Any], row: QuarterLight) -> tuple[dict[str, Any], dict[str, Any]]:
-    names = [name for name in _AUDITED if before[name] != getattr(row, name)] or ["facts"]
-    rename = {"ruleset_id": "ruleset"}
-    return (
-        {rename.get(n, n): before[n] for n in names},
-        {rename.get(n, n): getattr(row, n) for n in names},
     )
 
 
@@ -276,7 +285,12 @@ def _follow_interview(row: QuarterLight, *, by: Any, note: str, today: datetime.
     if row.light == Light.RED and interview is None:
         rules = (row.ruleset or ruleset_for_year(row.year)).to_rules()
         interview = new_interview(
-            light=row, town_id=row.enterprise.town_id, due=interview_due(start=today, rules=rules)
+            light_id=row.pk,
+            enterprise_id=row.enterprise_id,
+            enterprise_name=row.enterprise.name,
+            quarter=row.quarter,
+            town_id=row.enterprise.town_id,
+            due=interview_due(start=today, rules=rules),
         )
         interview.save()
         audit.record(

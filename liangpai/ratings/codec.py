@@ -7,7 +7,7 @@ which `rules.grading.explain` renders.
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, fields
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,11 @@ from liangpai.rules.ruleset import Grade
 # --- light facts and reasons ------------------------------------------------------------
 
 
+_FACT_NAMES = tuple(f.name for f in fields(QuarterFacts))
+
+
 def facts_to_json(facts: QuarterFacts) -> dict[str, Any]:
-    data = asdict(facts)
+    data = {name: getattr(facts, name) for name in _FACT_NAMES}
     data["quarter"] = str(facts.quarter)
     data["inspected_on"] = facts.inspected_on.isoformat() if facts.inspected_on else None
     return data

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,14 +30,14 @@ from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
 from liangpai.ratings import codec
+from liangpai.ratings.bulk import Table
 from liangpai.ratings.errors import PublishedError
 from liangpai.ratings.facts import STREAM_CHUNK, Cursor, EnterpriseRow, active_enterprises
 from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, RulesetVersion
 from liangpai.ratings.rulesets import ruleset_for_year
 from liangpai.rules import grading
-from liangpai.rules.grading import GradeResult
 from liangpai.rules.lights import Light
-from liangpai.rules.periods import Quarter, Year, parse_year
+from liangpai.rules.periods import Year, parse_year
 from liangpai.rules.ruleset import Grade, Ruleset
 
 CHUNK = 2000
@@ -98,8 +98,9 @@ def _year_lights(year: int) -> Iterator[tuple[int, grading.QuarterLight]]:
         .order_by("enterprise_id", "number")
         .values_list("enterprise_id", "number", "light", "inspected_on")
     )
+    quarters = {q.number: q for q in Year(year).quarters()}
     for enterprise_id, number, light, inspected_on in rows.iterator(chunk_size=STREAM_CHUNK):
-        yield enterprise_id, grading.QuarterLight(Quarter(year, number), Light(light), inspected_on)
+        yield enterprise_id, grading.QuarterLight(quarters[number], Light(light), inspected_on)
 
 
 # --- computing ------------------------------------------------------------------------
@@ -161,8 +162,16 @@ def compute_grades(*, year: Year | int | str, by: Any = None) -> GradeOutcome:
     return outcome
 
 
-_STORED = ("base_grade", "final_grade", "score", "reasons", "facts", "ruleset_id")
-_AUDITED = ("base_grade", "final_grade", "score", "ruleset_id")
+#: What a computation stores, a stored grade as a chunk reads it back, and the columns written.
+#: The reasons follow from the facts (base, vetoes, lights) and the ruleset, which never changes once used:
+#: comparing these tells whether a stored grade changed, without reading its reasons back.
+_COMPARED = ("base_grade", "final_grade", "score", "facts", "ruleset_id")
+_STORED = (*_COMPARED, "reasons")
+_READ = ("id", "enterprise_id", "source", *_COMPARED)
+_INSERTED = ("enterprise", "year", *_STORED, "source", "computed_at", "is_published")
+_UPDATED = (*_STORED, "computed_at")
+#: The values an audit record shows, by their place in `_COMPARED`.
+_AUDITED = {"base_grade": 0, "final_grade": 1, "score": 2, "ruleset": 4}
 
 
 def _facts(item: _Input, version: str) -> dict[str, Any]:
@@ -186,18 +195,8 @@ def _facts(item: _Input, version: str) -> dict[str, Any]:
     }
 
 
-def _fill(row: AnnualGrade, item: _Input, result: GradeResult, ruleset: RulesetVersion) -> None:
-    base = item.base.base
-    row.base_grade = result.base.value if result.base else None
-    row.final_grade = result.final.value if result.final else None
-    row.score = base if isinstance(base, Decimal) else None
-    row.reasons = codec.grade_reasons_to_json(result.reasons)
-    row.facts = _facts(item, ruleset.version)
-    row.ruleset_id = ruleset.pk
-
-
-def _values(row: AnnualGrade, names: Iterable[str]) -> dict[str, Any]:
-    return {("ruleset" if n == "ruleset_id" else n): getattr(row, n) for n in names}
+def _audited(values: tuple[Any, ...], names: Iterable[str]) -> dict[str, Any]:
+    return {name: (str(v) if isinstance(v := values[_AUDITED[name]], Decimal) else v) for name in names}
 
 
 def _grade_chunk(
@@ -210,22 +209,23 @@ def _grade_chunk(
     reason: str,
     outcome: GradeOutcome,
 ) -> None:
-    chunk = list(chunk)
-    first, last = chunk[0].enterprise.id, chunk[-1].enterprise.id
-    existing = {
-        row.enterprise_id: row
-        for row in AnnualGrade.objects.filter(
-            year=year.value, enterprise_id__gte=first, enterprise_id__lte=last
-        ).order_by()
+    """One chunk of the city: a read of its stored grades, then bulk writes of what changed."""
+    items = list(chunk)
+    in_chunk = {
+        "year": year.value,
+        "enterprise_id__gte": items[0].enterprise.id,
+        "enterprise_id__lte": items[-1].enterprise.id,
     }
-    now = timezone.now()
-    creates: list[AnnualGrade] = []
-    changes: list[tuple[AnnualGrade, dict[str, Any] | None, dict[str, Any]]] = []
-    for item in chunk:
-        row = existing.get(item.enterprise.id)
-        if row is not None and row.source == AnnualGrade.Source.IMPORTED:
+    stored = {row[1]: row for row in AnnualGrade.objects.filter(**in_chunk).order_by().values_list(*_READ)}
+    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[int, tuple[Any, ...]]] = []
+    changes: list[tuple[EnterpriseRow, int | None, dict[str, Any] | None, dict[str, Any]]] = []
+    for item in items:
+        row = stored.get(item.enterprise.id)
+        if row is not None and row[2] == AnnualGrade.Source.IMPORTED:
             outcome.kept += 1
-            outcome.grades[row.final_grade or UNGRADED] += 1
+            outcome.grades[row[4] or UNGRADED] += 1
             continue
         result = grading.annual_grade(
             year=year,
@@ -234,30 +234,49 @@ def _grade_chunk(
             ruleset=rules,
             failed_vetoes=[VETO_NAMES.get(key, key) for key in item.base.failed_vetoes],
         )
+        base = item.base.base
+        values = (
+            result.base.value if result.base else None,
+            result.final.value if result.final else None,
+            base if isinstance(base, Decimal) else None,
+            _facts(item, ruleset.version),
+            ruleset.pk,
+        )
+        outcome.grades[values[1] or UNGRADED] += 1
         if row is None:
-            row = AnnualGrade(enterprise_id=item.enterprise.id, year=year.value, computed_at=now)
-            _fill(row, item, result, ruleset)
-            creates.append(row)
-            changes.append((row, None, _values(row, _AUDITED)))
+            reasons = codec.grade_reasons_to_json(result.reasons)
+            inserts.append((item.enterprise.id, year.value, *values, reasons, "computed", now_db, False))
+            changes.append((item.enterprise, None, None, _audited(values, _AUDITED)))
+        elif row[3:] == values:
+            outcome.unchanged += 1
         else:
-            before = {name: getattr(row, name) for name in _STORED}
-            _fill(row, item, result, ruleset)
-            if {name: getattr(row, name) for name in _STORED} == before:
-                outcome.unchanged += 1
-            else:
-                row.computed_at = now
-                names = [n for n in _AUDITED if before[n] != getattr(row, n)] or ["final_grade"]
-                changes.append(
-                    (row, {("ruleset" if n == "ruleset_id" else n): before[n] for n in names}, _values(row, names))
-                )
-        row.enterprise_name = item.enterprise.name  # type: ignore[attr-defined]
-        outcome.grades[row.final_grade or UNGRADED] += 1
-    AnnualGrade.objects.bulk_create(creates, batch_size=500)
-    updates = [row for row, before, _ in changes if before is not None]
-    AnnualGrade.objects.bulk_update(updates, [*_STORED, "computed_at"], batch_size=500)
-    outcome.created += len(creates)
+            updates.append((row[0], (*values, codec.grade_reasons_to_json(result.reasons), now_db)))
+            names = [name for name, i in _AUDITED.items() if row[3 + i] != values[i]] or ["final_grade"]
+            changes.append((item.enterprise, row[0], _audited(row[3:], names), _audited(values, names)))
+    Table(AnnualGrade, _INSERTED, prepared=["computed_at"]).insert(inserts)
+    Table(AnnualGrade, _UPDATED, prepared=["computed_at"]).update(updates)
+    outcome.created += len(inserts)
     outcome.updated += len(updates)
-    audit.record_many(actor=by, action="grade.compute", changes=changes, reason=reason)  # type: ignore[arg-type]
+    ids: dict[int, int] = {}
+    if inserts:
+        ids = dict(AnnualGrade.objects.filter(**in_chunk).values_list("enterprise_id", "id"))
+    with translation.override(settings.LANGUAGE_CODE):
+        naming = _("%(enterprise)s %(year)s年度等级")
+    audit.record_entries(
+        actor=by,
+        action="grade.compute",
+        entries=[
+            audit.Entry(
+                "ratings.annualgrade",
+                str(pk or ids[enterprise.id]),
+                (naming % {"enterprise": enterprise.name, "year": year.value})[:200],
+                before,
+                after,
+            )
+            for enterprise, pk, before, after in changes
+        ],
+        reason=reason,
+    )
 
 
 # --- explaining -----------------------------------------------------------------------

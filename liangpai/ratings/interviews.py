@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.ratings.errors import ConflictError, TransitionError
-from liangpai.ratings.models import QuarterLight, WarningInterview
+from liangpai.ratings.models import WarningInterview
 from liangpai.ratings.rulesets import work_calendar
 from liangpai.ratings.scans import check_signed_scan
 from liangpai.rules.ruleset import Ruleset
@@ -43,17 +43,19 @@ def interview_due(*, start: datetime.date, rules: Ruleset, calendar: WorkCalenda
     return add_working_days(start, rules.interview_deadline_working_days, calendar or work_calendar())
 
 
-def new_interview(*, light: QuarterLight, town_id: int, due: DueDate) -> WarningInterview:
+def new_interview(
+    *, light_id: int, enterprise_id: int, enterprise_name: str, quarter: str, town_id: int, due: DueDate
+) -> WarningInterview:
     """The (unsaved) interview a red light calls for."""
     interview = WarningInterview(
-        enterprise_id=light.enterprise_id,
-        quarter_light=light,
+        enterprise_id=enterprise_id,
+        quarter_light_id=light_id,
         town_id=town_id,
-        quarter=light.quarter,
+        quarter=quarter,
         due_on=due.on,
         due_on_unverified=not due.is_verified,
     )
-    interview.enterprise_name = getattr(light, "enterprise_name", "")  # type: ignore[attr-defined]
+    interview.enterprise_name = enterprise_name  # type: ignore[attr-defined]
     return interview
 
 

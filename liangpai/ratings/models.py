@@ -274,7 +274,8 @@ class QuarterLight(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "季度亮灯")
         ordering = ["-year", "-number", "enterprise_id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "quarter"], name="quarter_light_unique"),
+            # Quarter first: closing a quarter reads its lights by enterprise id range, chunk by chunk.
+            models.UniqueConstraint(fields=["quarter", "enterprise"], name="quarter_light_unique"),
             models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=4), name="quarter_light_number"),
         ]
         indexes = [
@@ -431,7 +432,7 @@ class GradeInput(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "评级依据")
         ordering = ["-year", "enterprise_id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="grade_input_unique"),
+            models.UniqueConstraint(fields=["year", "enterprise"], name="grade_input_unique"),
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | models.Q(grade=""), name="grade_input_score_or_grade"
             ),
@@ -481,7 +482,8 @@ class AnnualGrade(models.Model):
         verbose_name = _("年度等级")
         verbose_name_plural = pgettext_lazy("plural", "年度等级")
         ordering = ["-year", "enterprise_id"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="annual_grade_unique")]
+        # Year first: computing a year's grades reads them by enterprise id range, chunk by chunk.
+        constraints = [models.UniqueConstraint(fields=["year", "enterprise"], name="annual_grade_unique")]
         indexes = [models.Index(fields=["year", "final_grade"], name="annual_grade_by_grade")]
 
     def __str__(self) -> str:
