@@ -377,3 +377,43 @@ def test_cancelling_an_interview_from_the_page(world):
 def test_the_navigation_shows_interviews_to_the_offices_only(world):
     assert reverse("ratings:interviews") in world.client_for("town_a_emergency").get(reverse("home")).content.decode()
     assert reverse("ratings:interviews") not in world.client_for("group_leader").get(reverse("home")).content.decode()
+
+
+# --- English -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("town_a_union", lambda w, i: reverse("enterprises:detail", args=[w.enterprise_a.pk])),
+        ("town_a_union", lambda w, i: reverse("ratings:light_override", args=[_light(w.enterprise_a).pk])),
+        ("city_emergency", lambda w, i: reverse("ratings:interviews")),
+        ("city_emergency", lambda w, i: reverse("ratings:interviews") + "?status=overdue"),
+        ("city_emergency", lambda w, i: reverse("ratings:interview_detail", args=[i.pk])),
+        ("city_emergency", lambda w, i: reverse("ratings:interview_record", args=[i.pk])),
+        ("city_emergency", lambda w, i: reverse("ratings:interview_cancel", args=[i.pk])),
+    ],
+)
+def test_the_pages_in_english_show_no_chinese_besides_user_data(world, other_interview, role, page):
+    from tests.test_translations import _chinese_left, _user_data
+
+    client = world.client_for(role)
+    client.cookies["django_language"] = "en"
+    response = client.get(page(world, other_interview))
+    assert response.status_code == 200
+    assert _chinese_left(response.content.decode(), [*_user_data(), "补录事故"]) == []
+
+
+def test_a_held_interview_in_english(world):
+    interview = _interview(world.enterprise_a)
+    client = world.client_for("town_a_emergency")
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("ratings:interview_record", args=[interview.pk]), _record_data(), follow=True)
+    from tests.test_translations import _chinese_left, _user_data
+
+    page = response.content.decode()
+    assert "Interview recorded." in page
+    entered = ["甲镇应急办会议室", "张三（企业负责人）", "警示教育", "十日内整改"]
+    data = sorted([*_user_data(), *entered], key=len, reverse=True)
+    assert "Held" in page
+    assert _chinese_left(page, data) == []
