@@ -4,6 +4,7 @@ The import inserts with its own statements (executemany / COPY) and builds the a
 events without model instances; these tests hold it to what the ORM and `record()` do.
 """
 
+import gc
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.enterprises import bulk
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.pinyin import name_initials
-from liangpai.imports import analysis
+from liangpai.imports import analysis, services
 from liangpai.imports.services import run_import
 from tests.conftest import Cast
 from tests.imports.conftest import Counts, industry
@@ -127,3 +128,33 @@ def test_a_credit_code_registered_meanwhile_writes_nothing(
     assert [e.message for e in outcome.errors] == ["导入时有人同时修改了企业数据，未导入任何数据，请重试。"]
     assert counts() == before
     assert Enterprise.objects.get(credit_code=rows[17][1]) == taken
+
+
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(world: Cast, corpus: dict[str, Path]) -> None:
+    data = corpus["messy.xlsx"].read_bytes()
+    seen: list[bool] = []
+    real_analyse = services.analyse
+
+    def analyse(**kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_analyse(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "analyse", analyse)
+        services.check_import(by=None, data=data, filename="messy.xlsx")
+        services.run_import(by=None, data=data, filename="messy.xlsx")
+    assert seen == [False, False]  # paused while the rows are read and checked
+    assert gc.isenabled()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "analyse", lambda **kwargs: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            services.run_import(by=None, data=data, filename="messy.xlsx")
+    assert gc.isenabled()
+
+    gc.disable()  # paused by the caller: still paused afterwards
+    try:
+        services.check_import(by=None, data=data, filename="messy.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
