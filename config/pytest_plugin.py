@@ -13,5 +13,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 _scratch = os.path.join(tempfile.gettempdir(), f"liangpai-test-files-{os.getpid()}")
 os.environ.setdefault("PRIVATE_ROOT", os.path.join(_scratch, "private"))
 os.environ.setdefault("MEDIA_ROOT", os.path.join(_scratch, "media"))
+if not os.environ.get("DATABASE_URL", "sqlite").startswith("postgres"):
+    # A file, not memory: threads in concurrency tests then share the test database as app servers would.
+    os.makedirs(_scratch, exist_ok=True)
+    os.environ.setdefault("DATABASE_TEST_NAME", os.path.join(_scratch, "test.sqlite3"))
 if os.environ["PRIVATE_ROOT"].startswith(_scratch):
     atexit.register(shutil.rmtree, _scratch, ignore_errors=True)

@@ -89,6 +89,8 @@ DATABASES = {
         conn_max_age=int(env("CONN_MAX_AGE", default="0")),
     )
 }
+if test_db_name := env("DATABASE_TEST_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue instead of failing with "database is locked"; WAL lets readers go on.
     DATABASES["default"]["OPTIONS"] = {

@@ -6,7 +6,6 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from liangpai.core.models import AuditEvent
 from liangpai.ratings.closing import close_quarter
@@ -130,8 +129,6 @@ def test_a_rejected_scan_stores_nothing(cast, interview):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_records_of_one_interview_lose_no_update(cast, inspect, ruleset_2026):
     """Several officers save the same opened form at once: exactly one wins, the others get a conflict."""
-    if connection.vendor == "sqlite":
-        pytest.skip("the shared in-memory SQLite test database serialises threads; run on PostgreSQL")
     inspect(cast.enterprise_a, "2026-08-03", major_hazards=1)
     close_quarter(quarter="2026Q3", today=AFTER_Q3)
     interview = WarningInterview.objects.get()
