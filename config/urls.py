@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("liangpai.imports.urls")),
     path("checklists/", include("liangpai.checklists.urls")),
     path("ratings/", include("liangpai.ratings.urls")),
+    path("publications/", include("liangpai.ratings.publication_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

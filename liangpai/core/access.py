@@ -42,6 +42,7 @@ class Action(StrEnum):
     LIGHT_OVERRIDE = "light.override"
     INTERVIEW_VIEW = "interview.view"
     INTERVIEW_RECORD = "interview.record"
+    PUBLISH = "ratings.publish"
 
 
 _STAFF = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY, Role.TOWN_UNION, Role.TOWN_EMERGENCY})
@@ -70,6 +71,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.INTERVIEW_VIEW: _STAFF,
     # Warning interviews are held by the emergency offices (R5): the town's, or the city bureau's.
     Action.INTERVIEW_RECORD: frozenset({Role.TOWN_EMERGENCY, Role.CITY_EMERGENCY}),
+    # Publishing lights and grades (R7): the city union, one admin requesting and another approving.
+    Action.PUBLISH: frozenset({Role.CITY_ADMIN}),
 }
 
 
