@@ -62,6 +62,22 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> N
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+#: The cast's users, in the order every access matrix lists them.
+SIGNED_IN_ROLES = [
+    "city_admin",
+    "city_emergency",
+    "town_a_union",
+    "town_a_emergency",
+    "town_b_union",
+    "group_leader",
+    "group_member",
+    "expert",
+    "contact_a",
+    "outsider",
+]
+ALL_ROLES = [*SIGNED_IN_ROLES, "anonymous"]
+
+
 @dataclass
 class Cast:
     town_a: Town

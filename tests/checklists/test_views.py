@@ -12,24 +12,13 @@ from liangpai.checklists import services
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_fields, item_of, small_template
+from tests.conftest import ALL_ROLES
 from tests.regions.helpers import page_queries
 from tests.test_translations import _compiled_catalogue  # noqa: F401 -- the English pages need the .mo
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "city_admin",
-    "city_emergency",
-    "town_a_union",
-    "town_a_emergency",
-    "town_b_union",
-    "group_leader",
-    "group_member",
-    "expert",
-    "contact_a",
-    "outsider",
-    "anonymous",
-]
+ROLES = ALL_ROLES
 
 
 def _urls(draft: ChecklistTemplate) -> dict[str, str]:

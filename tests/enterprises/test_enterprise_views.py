@@ -9,22 +9,12 @@ from django.urls import reverse
 from liangpai.core.audit import verify_chain
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
+from tests.conftest import SIGNED_IN_ROLES
 from tests.factories import EnterpriseFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "city_admin",
-    "city_emergency",
-    "town_a_union",
-    "town_a_emergency",
-    "town_b_union",
-    "group_leader",
-    "group_member",
-    "expert",
-    "contact_a",
-    "outsider",
-]
+ROLES = SIGNED_IN_ROLES
 
 # (own = enterprise A in town A / district A1, other = enterprise B in town B)
 DETAIL = {

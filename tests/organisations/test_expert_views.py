@@ -8,24 +8,13 @@ from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Industry
 from liangpai.organisations import services
 from liangpai.organisations.models import Expert
+from tests.conftest import ALL_ROLES
 from tests.factories import ExpertFactory
 from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "city_admin",
-    "city_emergency",
-    "town_a_union",
-    "town_a_emergency",
-    "town_b_union",
-    "group_leader",
-    "group_member",
-    "expert",
-    "contact_a",
-    "outsider",
-    "anonymous",
-]
+ROLES = ALL_ROLES
 LIST = dict.fromkeys(ROLES, 200) | {"contact_a": 403, "outsider": 403, "anonymous": 302}
 CREATE = dict.fromkeys(ROLES, 403) | {"city_admin": 200, "town_a_union": 200, "town_b_union": 200, "anonymous": 302}
 # (own = the expert invited by town A, other = an expert invited by town B only)

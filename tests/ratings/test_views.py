@@ -13,6 +13,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.grades import compute_grades
 from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
+from tests.conftest import SIGNED_IN_ROLES
 from tests.factories import EnterpriseFactory
 from tests.ratings.test_scans import JPEG, PDF
 
@@ -25,18 +26,7 @@ def _today(time_machine) -> None:
     time_machine.move_to(datetime.datetime(2026, 10, 12, 9, 0, tzinfo=datetime.UTC), tick=False)
 
 
-ROLES = [
-    "city_admin",
-    "city_emergency",
-    "town_a_union",
-    "town_a_emergency",
-    "town_b_union",
-    "group_leader",
-    "group_member",
-    "expert",
-    "contact_a",
-    "outsider",
-]
+ROLES = SIGNED_IN_ROLES
 
 
 @pytest.fixture

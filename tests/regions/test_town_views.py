@@ -6,24 +6,13 @@ from django.urls import reverse
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.organisations.models import Body
+from tests.conftest import ALL_ROLES
 from tests.factories import DistrictFactory, EnterpriseFactory, GroupFactory, GroupMemberFactory, TownFactory
 from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "city_admin",
-    "city_emergency",
-    "town_a_union",
-    "town_a_emergency",
-    "town_b_union",
-    "group_leader",
-    "group_member",
-    "expert",
-    "contact_a",
-    "outsider",
-    "anonymous",
-]
+ROLES = ALL_ROLES
 
 LIST = dict.fromkeys(ROLES, 200) | {"contact_a": 403, "outsider": 403, "anonymous": 302}
 
