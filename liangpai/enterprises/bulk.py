@@ -21,19 +21,7 @@ from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.pinyin import name_initials
 from liangpai.enterprises.services import EDITABLE_FIELDS
 
-_FOREIGN_KEYS = frozenset({"town", "district", "industry"})
 BATCH_SIZE = 500
-
-
-def audit_value(enterprise: Enterprise, field: str) -> Any:
-    """A field's value as the audit log stores it (related objects by id), like `services`."""
-    if field in _FOREIGN_KEYS:
-        return getattr(enterprise, f"{field}_id")
-    return audit.snapshot(enterprise, [field])[field]
-
-
-def audit_values(enterprise: Enterprise) -> dict[str, Any]:
-    return {field: audit_value(enterprise, field) for field in EDITABLE_FIELDS}
 
 
 @dataclass

@@ -43,10 +43,19 @@ class Conflict:
     current_version: int
 
 
-def _audited_values(e: Enterprise) -> dict[str, Any]:
-    values = audit.snapshot(e, [f for f in EDITABLE_FIELDS if f not in ("town", "district", "industry")])
-    values.update(town=e.town_id, district=e.district_id, industry=e.industry_id)
-    return values
+_FOREIGN_KEYS = frozenset({"town", "district", "industry"})
+
+
+def audit_value(enterprise: Enterprise, field: str) -> Any:
+    """A field's value as the audit log stores it (related objects by id)."""
+    if field in _FOREIGN_KEYS:
+        return getattr(enterprise, f"{field}_id")
+    return audit.snapshot(enterprise, [field])[field]
+
+
+def audit_values(enterprise: Enterprise) -> dict[str, Any]:
+    """Every editable field as the audit log stores it: the one shape for forms, services and imports."""
+    return {field: audit_value(enterprise, field) for field in EDITABLE_FIELDS}
 
 
 def create_enterprise(*, by: Any, data: dict[str, Any], reason: str = "") -> Enterprise:
@@ -58,7 +67,7 @@ def create_enterprise(*, by: Any, data: dict[str, Any], reason: str = "") -> Ent
     with transaction.atomic():
         enterprise.save()
         audit.record(
-            actor=by, action="enterprise.create", target=enterprise, after=_audited_values(enterprise), reason=reason
+            actor=by, action="enterprise.create", target=enterprise, after=audit_values(enterprise), reason=reason
         )
     return enterprise
 
@@ -71,7 +80,7 @@ def update_enterprise(
         raise PermissionDenied
     with transaction.atomic():
         current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        before = _audited_values(current)
+        before = audit_values(current)
         for field, value in data.items():
             setattr(current, field, value)
         # Moving an enterprise to another town needs the right in the new town too.
@@ -79,7 +88,7 @@ def update_enterprise(
             raise PermissionDenied(_("您无权把企业移到该镇/街道。"))
         current.name_initials = name_initials(current.name)
         current.full_clean()
-        after = _audited_values(current)
+        after = audit_values(current)
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
             return current

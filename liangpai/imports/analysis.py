@@ -13,8 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from liangpai.core.access import Action, can
-from liangpai.enterprises.bulk import EnterpriseChange, audit_value
+from liangpai.enterprises.bulk import EnterpriseChange
 from liangpai.enterprises.models import Enterprise
+from liangpai.enterprises.services import audit_value
 from liangpai.imports import cells as c
 from liangpai.imports.columns import (
     BY_FIELD,

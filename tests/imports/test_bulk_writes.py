@@ -16,6 +16,7 @@ from django.forms.models import model_to_dict
 from liangpai.core import audit
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises import bulk
+from liangpai.enterprises import services as enterprise_services
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.pinyin import name_initials
 from liangpai.imports import analysis, services
@@ -67,7 +68,7 @@ def test_new_rows_are_the_rows_bulk_create_writes(world: Cast) -> None:
         twins.append(twin)
     with transaction.atomic():
         Enterprise.objects.bulk_create(twins)
-        expected_after = [bulk.audit_values(twin) for twin in twins]
+        expected_after = [enterprise_services.audit_values(twin) for twin in twins]
         bulk.save_enterprises(by=None, creates=creates, changes=[], reason="导入")
 
     for n, twin in enumerate(twins):
@@ -79,7 +80,7 @@ def test_new_rows_are_the_rows_bulk_create_writes(world: Cast) -> None:
         assert saved.created_at == saved.updated_at is not None
         event = AuditEvent.objects.get(action="enterprise.create", object_id=str(saved.pk))
         assert event.after == {**expected_after[n], "credit_code": CODES[n]}
-        assert event.after == bulk.audit_values(saved)
+        assert event.after == enterprise_services.audit_values(saved)
         assert (event.object_type, event.object_repr, event.before) == ("enterprises.enterprise", str(saved), None)
     assert audit.verify_chain() is None
 
@@ -97,7 +98,7 @@ def test_every_imported_enterprise_has_its_own_verifiable_audit_event(world: Cas
     )
     for event in events:
         enterprise = Enterprise.objects.get(pk=event.object_id)
-        assert event.after == bulk.audit_values(enterprise)
+        assert event.after == enterprise_services.audit_values(enterprise)
         assert (event.object_repr, event.actor_label) == (enterprise.name, "city_admin")
         assert enterprise.name_initials == name_initials(enterprise.name)
 
