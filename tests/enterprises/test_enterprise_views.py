@@ -322,3 +322,13 @@ def test_district_options_list_only_the_chosen_towns_districts(cast):
     )
     assert "甲一片" in html
     assert "乙一片" not in html
+
+
+def test_the_change_history_names_the_changed_fields_as_users_know_them(cast):
+    e = cast.enterprise_a
+    client = cast.client_for("town_a_union")
+    client.post(reverse("enterprises:edit", args=[e.pk]), _form_data(e, headcount=150))
+    html = client.get(reverse("enterprises:detail", args=[e.pk])).content.decode()
+    assert "职工人数年度更新" in html
+    assert "职工人数" in html.split("职工人数年度更新", 1)[1]
+    assert "headcount" not in html
