@@ -36,6 +36,7 @@ def enterprise_field_label(name: str) -> str:
     from liangpai.enterprises.models import Enterprise
 
     try:
-        return str(Enterprise._meta.get_field(name).verbose_name)
+        field = Enterprise._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
