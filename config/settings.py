@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "liangpai.imports",
     "liangpai.checklists",
     "liangpai.ratings",
+    "liangpai.assessments",
+    "liangpai.publicsite",
+    "liangpai.api",
 ]
 
 MIDDLEWARE = [

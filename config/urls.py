@@ -16,6 +16,9 @@ urlpatterns = [
     path("checklists/", include("liangpai.checklists.urls")),
     path("ratings/", include("liangpai.ratings.urls")),
     path("publications/", include("liangpai.ratings.publication_urls")),
+    path("assessments/", include("liangpai.assessments.urls")),
+    path("api/v1/", include("liangpai.api.urls")),
+    path("", include("liangpai.publicsite.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
