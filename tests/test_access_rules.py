@@ -41,7 +41,14 @@ def test_public_urls_are_only_the_ones_meant_to_be_public():
         for route, _, callback in _walk(get_resolver().url_patterns)
         if getattr(callback, "access_rule", None) == "public"
     }
-    assert public == {"accounts/login/", "i18n/setlang/", "healthz"}
+    assert public == {
+        "accounts/login/",
+        "i18n/setlang/",
+        "healthz",
+        # The public lookup: the plaque's QR code leads to an enterprise's page.
+        "e/",
+        "e/<str:credit_code>/",
+    }
 
 
 def test_every_action_has_a_rule_and_no_rule_grants_to_an_unknown_role():
