@@ -45,9 +45,15 @@ def test_public_urls_are_only_the_ones_meant_to_be_public():
         "accounts/login/",
         "i18n/setlang/",
         "healthz",
-        # The public lookup: the plaque's QR code leads to an enterprise's page.
+        # The public lookup (the plaque's QR code) and the open API (INTERFACES.md "HTTP API").
         "e/",
         "e/<str:credit_code>/",
+        "api/v1/",
+        "api/v1/^.*$",
+        "api/v1/openapi.json",
+        "api/v1/public/enterprises/<credit_code>",
+        "api/v1/open-data/grades",
+        "api/v1/open-data/lights",
     }
 
 
