@@ -43,6 +43,11 @@ class Action(StrEnum):
     INTERVIEW_VIEW = "interview.view"
     INTERVIEW_RECORD = "interview.record"
     PUBLISH = "ratings.publish"
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_FILL = "assessment.fill"
+    ASSESSMENT_REVIEW = "assessment.review"
+    ASSESSMENT_PUBLISH = "assessment.publish"
+    ASSESSMENT_REOPEN = "assessment.reopen"
 
 
 _STAFF = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY, Role.TOWN_UNION, Role.TOWN_EMERGENCY})
@@ -73,6 +78,14 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.INTERVIEW_RECORD: frozenset({Role.TOWN_EMERGENCY, Role.CITY_EMERGENCY}),
     # Publishing lights and grades (R7): the city union, one admin requesting and another approving.
     Action.PUBLISH: frozenset({Role.CITY_ADMIN}),
+    # The annual assessment (R2) is made by the union and the emergency offices with the groups and experts.
+    Action.ASSESSMENT_VIEW: _STAFF | _FIELD,
+    Action.ASSESSMENT_FILL: _STAFF | {Role.GROUP_LEADER, Role.EXPERT},
+    # Checking and releasing a score is the union's: the town's for its enterprises, or the city's.
+    Action.ASSESSMENT_REVIEW: frozenset({Role.CITY_ADMIN, Role.TOWN_UNION}),
+    Action.ASSESSMENT_PUBLISH: frozenset({Role.CITY_ADMIN, Role.TOWN_UNION}),
+    # Withdrawing a released score (before the year's grades are published) is the city union's.
+    Action.ASSESSMENT_REOPEN: frozenset({Role.CITY_ADMIN}),
 }
 
 

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": can(user, Action.AUDIT_VIEW),
             "templates": can(user, Action.TEMPLATE_MANAGE),
             "interviews": can(user, Action.INTERVIEW_VIEW),
+            "assessments": can(user, Action.ASSESSMENT_VIEW),
             "publish": can(user, Action.PUBLISH),
         },
         "my_memberships": memberships(user),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liangpai.assessments.selectors import enterprise_panel
 from liangpai.core.access import Action, can, districts_visible_to, get_for_user_or_404, requires
 from liangpai.enterprises import selectors, services
 from liangpai.enterprises.exports import write_enterprises_xlsx
@@ -64,6 +65,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.enterprise_history(enterprise),
         # Lights by quarter and grades by year (templates/ratings/enterprise_panel.html).
         "ratings": enterprise_ratings(user=request.user, enterprise=enterprise, today=timezone.localdate()),
+        # The annual assessments (templates/assessments/enterprise_panel.html).
+        "assessment_panel": enterprise_panel(user=request.user, enterprise=enterprise, year=timezone.localdate().year),
     }
     return render(request, "enterprises/detail.html", context)
 

@@ -1,0 +1,171 @@
+"""Pages of the annual assessment: the list, starting one, the phone checklist, the workflow, the photos."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liangpai.assessments import selectors, services, workflow
+from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, MoveForm, StartForm
+from liangpai.assessments.models import EvidencePhoto
+from liangpai.core import images
+from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
+from liangpai.ratings.errors import RatingsError
+
+
+@requires(Action.ASSESSMENT_VIEW)
+@require_GET
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    towns = towns_visible_to(request.user, Action.ASSESSMENT_VIEW)
+    form = AssessmentFilterForm(request.GET, towns=[(t.pk, t.name) for t in towns])
+    values = form.values()
+    filters = selectors.Filters(**values)
+    rows: QuerySet[Any]
+    if filters.status == AssessmentFilterForm.NOT_STARTED:
+        rows = selectors.not_started(user=request.user, filters=filters)
+    else:
+        rows = selectors.assessment_list(user=request.user, filters=filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "not_started": filters.status == AssessmentFilterForm.NOT_STARTED,
+        "page": Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page")),
+        "counts": selectors.status_counts(user=request.user, year=filters.year),
+        "show_town": len(towns) > 1,
+        "can_fill": can(request.user, Action.ASSESSMENT_FILL),
+    }
+    return render(request, "assessments/list.html", context)
+
+
+@requires(Action.ASSESSMENT_FILL)
+@require_POST
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("开始评估的请求不完整，请从企业页面重新开始。"))
+        return redirect("assessments:list")
+    enterprise = get_object_or_404(
+        enterprises_visible_to(request.user, Action.ASSESSMENT_VIEW), pk=form.cleaned_data["enterprise"]
+    )
+    try:
+        assessment = services.start_assessment(by=request.user, enterprise=enterprise, year=form.cleaned_data["year"])
+    except services.AlreadyStarted as exc:
+        messages.info(request, exc.message)
+        return redirect("assessments:detail", pk=exc.assessment.pk)
+    except RatingsError as exc:
+        messages.error(request, exc.message)
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    messages.success(request, _("已开始 %(year)s 年度评估，请逐项填写。") % {"year": assessment.year})
+    return redirect("assessments:edit", pk=assessment.pk)
+
+
+@requires(Action.ASSESSMENT_VIEW)
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    answers = selectors.answers_of(assessment)
+    answered, total = selectors.progress(answers)
+    moves = [
+        (step, MoveForm(initial={"version": assessment.version, "move": step.move}))
+        for step in workflow.moves_from(assessment.status)
+        if can(request.user, step.action, assessment.enterprise)
+    ]
+    context = {
+        "assessment": assessment,
+        "answers": answers,
+        "answered": answered,
+        "total": total,
+        "moves": moves,
+        "can_edit": assessment.is_draft and can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise),
+        "history": selectors.history(assessment),
+    }
+    return render(request, "assessments/detail.html", context)
+
+
+@requires(Action.ASSESSMENT_FILL)
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
+        raise PermissionDenied
+    if not assessment.is_draft:
+        messages.error(request, _("这份评估“%(status)s”，不能再修改。") % {"status": assessment.get_status_display()})
+        return redirect("assessments:detail", pk=assessment.pk)
+    answers = selectors.answers_of(assessment)
+    form = ChecklistForm(request.POST or None, request.FILES or None, assessment=assessment, answers=answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_answers(
+                by=request.user,
+                assessment=assessment,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
+            )
+        except services.AnswerErrors as exc:
+            form.add_error(None, exc.message)
+            form.add_item_errors(exc.by_answer)
+        except RatingsError as exc:  # a stale form, or the assessment moved on meanwhile
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            if request.POST.get("then") == "detail":
+                return redirect("assessments:detail", pk=assessment.pk)
+            return redirect("assessments:edit", pk=assessment.pk)
+    answered, total = selectors.progress(answers)
+    context = {"assessment": assessment, "form": form, "answered": answered, "total": total}
+    return render(request, "assessments/edit.html", context)
+
+
+@requires(Action.ASSESSMENT_VIEW)
+@require_POST
+def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作请求不完整，请刷新页面后再试。"))
+        return redirect("assessments:detail", pk=assessment.pk)
+    step = workflow.transition(assessment.status, form.cleaned_data["move"])
+    try:
+        services.move(
+            by=request.user,
+            assessment=assessment,
+            expected_version=form.cleaned_data["version"],
+            move=form.cleaned_data["move"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.AnswerErrors as exc:
+        messages.error(request, exc.message)
+        for problems in exc.by_answer.values():
+            for problem in problems[:1]:
+                messages.warning(request, problem)
+    except RatingsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, str(step.done) if step else _("已完成。"))
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@requires(Action.ASSESSMENT_VIEW)
+@require_GET
+def evidence_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse | FileResponse:
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    found = EvidencePhoto.objects.filter(pk=photo, answer__assessment=assessment).first()
+    if found is None:
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return images.image_response(handle, found.content_type, filename=f"photo-{found.pk}{_suffix(found)}")
+
+
+def _suffix(photo: EvidencePhoto) -> str:
+    name = photo.file.name or ""
+    return name[name.rfind(".") :] if "." in name else ""
