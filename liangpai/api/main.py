@@ -6,9 +6,17 @@ which the site's CSP forbids. The schema itself is what clients and fuzzers use.
 """
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from liangpai.api import errors
 from liangpai.api.public import open_data_router, public_router
+
+
+class Utf8Renderer(JSONRenderer):
+    """Chinese names as UTF-8 text, as the error responses write them, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="liangpai API",
@@ -21,6 +29,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url=None,
+    renderer=Utf8Renderer(),
 )
 errors.install(api)
 api.add_router("/public/", public_router)

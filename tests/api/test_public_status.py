@@ -2,6 +2,7 @@
 published lights, for anyone; nothing unpublished, nothing personal."""
 
 import pytest
+from django.test import Client
 
 from tests.api.helpers import ENGLISH, get_json, status_url
 from tests.publicsite.results import GRADES, LIGHTS, PERSONAL_DATA, add_grade, add_light
@@ -106,3 +107,10 @@ def test_the_answer_costs_three_queries(results, django_assert_num_queries):
     with django_assert_num_queries(3):  # the enterprise and its town, its latest grade, this year's lights
         status, _ = get_json(status_url(results.enterprise_a.credit_code))
     assert status == 200
+
+
+def test_names_are_sent_as_utf8_text(results):
+    response = Client().get(status_url(results.enterprise_a.credit_code))
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "甲一机械有限公司".encode() in response.content
