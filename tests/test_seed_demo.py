@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from liangpai.accounts.models import Membership, Role, User
+from liangpai.assessments.models import Assessment
 from liangpai.core import audit
 from liangpai.core.models import AuditEvent
 from liangpai.demo.accounts import DEMO_PASSWORD
@@ -255,11 +256,32 @@ def test_demo_users_are_attached_to_what_their_role_needs() -> None:
 def test_one_audit_record_for_the_whole_run() -> None:
     seed("--enterprises", str(SMALL))
 
-    event = AuditEvent.objects.get()
-    assert event.action == "demo.seed"
+    event = AuditEvent.objects.get(action="demo.seed")
     assert event.object_type == "regions.city"
     assert event.after["enterprises"] == SMALL
+    # Besides it, only the demo assessments' own records: made through their services like real work.
+    others = set(AuditEvent.objects.exclude(pk=event.pk).values_list("action", flat=True))
+    assert others <= {f"assessment.{a}" for a in ("create", "save", "submit", "review", "publish")}
     assert audit.verify_chain() is None
+
+
+def test_this_years_assessments_in_the_first_town_are_in_every_state() -> None:
+    result = seed_demo_city(enterprises=200, seed=5, today=datetime.date(2026, 11, 10))
+
+    states = Counter(Assessment.objects.filter(year=2026).values_list("status", flat=True))
+    assert states == {"published": 8, "reviewed": 4, "submitted": 4, "draft": 4}
+    assert result.assessments == 20
+    assert len(set(Assessment.objects.values_list("enterprise__town", flat=True))) == 1
+    for assessment in Assessment.objects.exclude(status="draft"):
+        assert assessment.score is not None and assessment.submitted_by.username == "town_emergency"
+    published = Assessment.objects.filter(status="published").first()
+    assert published.reviewed_by.username == "town_union" and published.published_by.username == "city_admin"
+
+
+def test_a_year_without_an_active_template_gets_no_assessments() -> None:
+    result = seed_demo_city(enterprises=30, seed=5, today=datetime.date(2027, 3, 1))
+    assert result.assessments == 0
+    assert not Assessment.objects.exists()
 
 
 def test_if_empty_does_nothing_on_a_seeded_database() -> None:
@@ -391,7 +413,7 @@ def test_history_runs_to_the_last_closed_quarter() -> None:
         assert row.inspected_on is not None
         assert str(row.inspected_on.year) == row.quarter[:4]
         assert (row.inspected_on.month - 1) // 3 + 1 == int(row.quarter[-1])
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(action="demo.seed")
     assert event.after["history"]["quarters"][-1] == "2026Q1"
 
 

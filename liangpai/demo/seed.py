@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from liangpai.accounts.models import User
 from liangpai.core import audit
 from liangpai.enterprises.data.gbt4754 import upsert_industries
 from liangpai.enterprises.models import Enterprise, Industry
@@ -23,6 +24,7 @@ from liangpai.regions.models import City, Town
 
 from . import words as w
 from .accounts import AccountScopes, DemoAccount, create_demo_accounts
+from .assessments import create_assessments
 from .enterprises import create_enterprises
 from .history import HistoryResult, create_history
 from .organisations import create_experts, create_groups
@@ -46,6 +48,7 @@ class SeedResult:
     experts: int
     accounts: list[DemoAccount]
     history: HistoryResult
+    assessments: int = 0  # this year's, in the first town
 
 
 class NotEmpty(NamedTuple):
@@ -104,6 +107,11 @@ def seed_demo_city(
                 enterprise=created[0],
             ),
         )
+        demo_users = {
+            u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts if a.created])
+        }
+        this_year = (today or timezone.localdate()).year
+        assessed = create_assessments(stream("assessments"), places[0].town, this_year, demo_users)
         result = SeedResult(
             city=city,
             towns=len(places),
@@ -117,6 +125,7 @@ def seed_demo_city(
             experts=len(experts),
             accounts=accounts,
             history=history,
+            assessments=assessed,
         )
         audit.record(
             actor=None,
@@ -131,6 +140,7 @@ def seed_demo_city(
                 "experts": result.experts,
                 "accounts": [a.username for a in accounts if a.created],
                 "history": {"years": list(history.years), "quarters": list(history.quarters)},
+                "assessments": assessed,
             },
             reason="载入示范城市（seed_demo）/ demo city loaded",
         )

@@ -62,6 +62,7 @@ class Command(BaseCommand):
             f"  专家 experts        {r.experts}",
             f"  历史 history        {r.history.years[0]}–{r.history.quarters[-1]}：年度等级 {r.history.grades}，"
             f"季度亮灯 {r.history.lights}（已公布 / published）",
+            f"  年度评估 assessments {r.assessments}（本年度，第一个镇/街道 / this year, first town）",
             "",
             f"示范账号 / demo accounts — 密码 password: {DEMO_PASSWORD}",
         ]
