@@ -106,6 +106,8 @@ class ChecklistItem(models.Model):
     is_veto = models.BooleanField(_("否决项"), default=False)
     veto_key = models.CharField(_("否决情形"), max_length=30, choices=VetoKey.choices, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    #: Raised by one on each saved edit: a form saved against an older version is a conflict (SECURITY.md T9).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("评价项目")

@@ -39,6 +39,18 @@ class TransitionError(ValidationError):
     """A status change `TRANSITIONS` does not allow."""
 
 
+class ConflictError(ValidationError):
+    """Someone else saved the item after this form was opened (optimistic locking, SECURITY.md T9)."""
+
+
+def conflict() -> ConflictError:
+    """The refusal of a stale form: the page says it above the form."""
+    return ConflictError(
+        _("保存失败：在您打开此页面之后，别人已修改了这个评价项目。请刷新页面查看最新内容后再修改。"),
+        code="conflict",
+    )
+
+
 def check_transition(template: ChecklistTemplate, target: str) -> None:
     """Raise TransitionError unless `template` may move from its status to `target`."""
     if target not in TRANSITIONS[template.status]:
@@ -254,6 +266,7 @@ def update_item(
     *,
     by: Any,
     item: ChecklistItem,
+    expected_version: int,
     code: str,
     text: str,
     max_score: Decimal,
@@ -264,7 +277,12 @@ def update_item(
     order: int | None = None,
     reason: str = "",
 ) -> ChecklistItem:
-    """Change an item of a draft; only the fields that change are recorded."""
+    """Change an item of a draft, as the form opened at `expected_version` left it; only the fields that
+    change are recorded.
+
+    A stale form (someone saved the item since it was opened) raises ConflictError and
+    changes nothing; one that changes nothing is no overwrite, and is let through.
+    """
     _check_access(by)
     with transaction.atomic():
         template = _locked_draft(
@@ -277,10 +295,13 @@ def update_item(
         current.is_veto, current.veto_key = is_veto, veto_key
         if order is not None:
             current.order = order
-        _validate(current, template)
         old, new = _changes(before, _item_state(current))
         if not new:
             return current
+        if current.version != expected_version:
+            raise conflict()
+        _validate(current, template)
+        current.version = expected_version + 1
         current.save()
         audit.record(actor=by, action="checklist_item.update", target=current, before=old, after=new, reason=reason)
     return current

@@ -116,7 +116,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_item(by=request.user, item=item, **form.item_fields())
+            services.update_item(
+                by=request.user, item=item, expected_version=form.cleaned_data["version"], **form.item_fields()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

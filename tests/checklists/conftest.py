@@ -64,8 +64,9 @@ def item_of(template: ChecklistTemplate, code: str) -> ChecklistItem:
 
 
 def item_fields(item: ChecklistItem, **changes: Any) -> dict[str, Any]:
-    """The keyword arguments of `services.update_item` that leave `item` as it is, with `changes`."""
-    fields = {f: getattr(item, f) for f in services.ITEM_FIELDS}
+    """The keyword arguments of `services.update_item` that leave `item` as it is, with `changes`
+    (saved against the version `item` was read at)."""
+    fields = {f: getattr(item, f) for f in services.ITEM_FIELDS} | {"expected_version": item.version}
     return fields | changes
 
 

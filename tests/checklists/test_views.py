@@ -164,6 +164,7 @@ def test_a_bad_year_is_explained_and_nothing_is_copied(cast, gs_2026):
 
 def _item_post(item: ChecklistItem, **changes: object) -> dict[str, object]:
     data = {**item_fields(item), "reason": ""} | changes
+    data["version"] = data.pop("expected_version")
     data["is_veto"] = "on" if data["is_veto"] else ""
     return {k: v for k, v in data.items() if v != "" or k != "is_veto"}
 
