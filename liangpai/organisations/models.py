@@ -84,6 +84,8 @@ class GroupMember(models.Model):
         related_name="group_memberships",
         verbose_name=_("系统账号"),
     )
+    #: Raised by one on each saved edit: a form saved against an older version is a conflict (SECURITY.md T9).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("代表小组成员")

@@ -23,6 +23,18 @@ MEMBER_FIELDS = ["name", "role", "work_unit", "phone"]
 EXPERT_FIELDS = ["name", "employer", "title", "phone", "is_active"]
 
 
+class ConflictError(ValidationError):
+    """Someone else saved the record after this form was opened (optimistic locking, SECURITY.md T9)."""
+
+
+def member_conflict() -> ConflictError:
+    """The refusal of a stale member form: the page says it above the form."""
+    return ConflictError(
+        _("保存失败：在您打开此页面之后，别人已修改了这位成员的信息。请刷新页面查看最新内容后再修改。"),
+        code="conflict",
+    )
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     changed = sorted(k for k in after if after.get(k) != before.get(k))
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
@@ -142,8 +154,20 @@ def add_member(
 
 
 def update_member(
-    *, by: Any, member: GroupMember, name: str, work_unit: str, phone: str, reason: str = ""
+    *,
+    by: Any,
+    member: GroupMember,
+    expected_version: int,
+    name: str,
+    work_unit: str,
+    phone: str,
+    reason: str = "",
 ) -> GroupMember:
+    """Save a member as the form opened at `expected_version` left them.
+
+    A stale form (someone saved the member since it was opened) raises ConflictError and
+    changes nothing; one that changes nothing is no overwrite, and is let through.
+    """
     if not can(by, Action.ORG_MANAGE, member.group):
         raise PermissionDenied(_("您无权管理该代表小组。"))
     with transaction.atomic():
@@ -152,7 +176,10 @@ def update_member(
         current.name, current.work_unit, current.phone = name, work_unit, phone
         old, new = _changes(before, audit.snapshot(current, MEMBER_FIELDS))
         if new:
-            current.save(update_fields=["name", "work_unit", "phone"])
+            if current.version != expected_version:
+                raise member_conflict()
+            current.version = expected_version + 1
+            current.save(update_fields=["name", "work_unit", "phone", "version"])
             audit.record(actor=by, action="group_member.update", target=current, before=old, after=new, reason=reason)
     return current
 

@@ -150,20 +150,24 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = _member_for_manager(request, pk, member_pk)
-    initial = {"name": member.name, "work_unit": member.work_unit, "phone": member.phone}
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_member(
-            by=request.user,
-            member=member,
-            name=data["name"],
-            work_unit=data["work_unit"],
-            phone=data["phone"],
-            reason=data["reason"],
-        )
-        messages.success(request, _("已保存成员“%(name)s”。") % {"name": data["name"]})
-        return redirect("organisations:group_detail", pk=pk)
+        try:
+            services.update_member(
+                by=request.user,
+                member=member,
+                expected_version=data["version"],
+                name=data["name"],
+                work_unit=data["work_unit"],
+                phone=data["phone"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:  # a stale form: someone saved the member since it was opened
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存成员“%(name)s”。") % {"name": data["name"]})
+            return redirect("organisations:group_detail", pk=pk)
     return render(request, "organisations/member_form.html", {"form": form, "group": member.group, "member": member})
 
 

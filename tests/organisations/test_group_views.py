@@ -451,7 +451,7 @@ def test_bad_member_input_gets_a_chinese_message_and_changes_nothing(cast, data,
 def test_editing_a_member_records_what_changed(cast, member_a):
     response = cast.client_for("town_a_union").post(
         reverse("organisations:member_edit", args=[cast.group_a.pk, member_a.pk]),
-        {"name": "成员丙", "work_unit": "甲二纺织", "phone": "13912340000", "reason": "换单位"},
+        {"name": "成员丙", "work_unit": "甲二纺织", "phone": "13912340000", "reason": "换单位", "version": 1},
     )
     assert response.status_code == 302
     event = AuditEvent.objects.get()
