@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liangpai.core.access import Action, can, requires, towns_visible_to
-from liangpai.ratings import closing, interviews, selectors
+from liangpai.ratings import interviews, selectors
 from liangpai.ratings.errors import RatingsError
 from liangpai.ratings.forms import InterviewCancelForm, InterviewFilterForm, InterviewRecordForm, LightOverrideForm
 from liangpai.ratings.models import WarningInterview
+from liangpai.ratings.overrides import light_state, override_seen
 from liangpai.ratings.scans import CONTENT_TYPES, kind_by_start
 
 
@@ -20,11 +21,15 @@ from liangpai.ratings.scans import CONTENT_TYPES, kind_by_start
 @require_http_methods(["GET", "POST"])
 def light_override(request: HttpRequest, pk: int) -> HttpResponse:
     light = selectors.get_light_for_user_or_404(request.user, pk, Action.LIGHT_OVERRIDE)
-    form = LightOverrideForm(request.POST or None, initial={"light": light.light})
+    form = LightOverrideForm(request.POST or None, initial={"light": light.light, "state": light_state(light)})
     if request.method == "POST" and form.is_valid():
         try:
-            closing.override_light(
-                by=request.user, light_row=light, light=form.cleaned_data["light"], reason=form.cleaned_data["reason"]
+            override_seen(
+                by=request.user,
+                light_row=light,
+                seen=form.cleaned_data["state"],
+                light=form.cleaned_data["light"],
+                reason=form.cleaned_data["reason"],
             )
         except RatingsError as exc:
             form.add_error(None, exc.message)

@@ -13,6 +13,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.grades import compute_grades
 from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
+from liangpai.ratings.overrides import light_state
 from tests.conftest import SIGNED_IN_ROLES
 from tests.factories import EnterpriseFactory
 from tests.ratings.test_scans import JPEG, PDF
@@ -211,7 +212,7 @@ def test_overriding_a_light_on_the_page(world):
     client = world.client_for("town_b_union")
     light = _light(world.enterprise_b)
     url = reverse("ratings:light_override", args=[light.pk])
-    response = client.post(url, {"light": "green", "reason": "复查确认已整改"})
+    response = client.post(url, {"light": "green", "reason": "复查确认已整改", "state": light_state(light)})
     assert response.status_code == 302
     assert response["Location"] == reverse("enterprises:detail", args=[world.enterprise_b.pk])
     light.refresh_from_db()
@@ -233,7 +234,8 @@ def test_the_override_page_explains_a_published_light(world):
     QuarterLight.objects.update(is_published=True)
     light = _light(world.enterprise_b)
     response = world.client_for("town_b_union").post(
-        reverse("ratings:light_override", args=[light.pk]), {"light": "green", "reason": "理由"}
+        reverse("ratings:light_override", args=[light.pk]),
+        {"light": "green", "reason": "理由", "state": light_state(light)},
     )
     assert "已公布" in response.content.decode()
 
