@@ -1,20 +1,23 @@
 """Pages of the annual assessment: the list, starting one, the phone checklist, the workflow, the photos."""
 
+import tempfile
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liangpai.assessments import selectors, services, workflow
+from liangpai.assessments.exports import write_assessments_xlsx
 from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, MoveForm, StartForm
-from liangpai.assessments.models import EvidencePhoto
+from liangpai.assessments.models import AssessmentAnswer, EvidencePhoto
 from liangpai.core import images
 from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
 from liangpai.ratings.errors import RatingsError
@@ -40,8 +43,31 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "counts": selectors.status_counts(user=request.user, year=filters.year),
         "show_town": len(towns) > 1,
         "can_fill": can(request.user, Action.ASSESSMENT_FILL),
+        "can_export": can(request.user, Action.ENTERPRISE_EXPORT),
     }
     return render(request, "assessments/list.html", context)
+
+
+@requires(Action.ENTERPRISE_EXPORT)
+@require_GET
+def assessment_export(request: HttpRequest) -> FileResponse:
+    towns = towns_visible_to(request.user, Action.ASSESSMENT_VIEW)
+    filters = selectors.Filters(**AssessmentFilterForm(request.GET, towns=[(t.pk, t.name) for t in towns]).values())
+    if filters.status == AssessmentFilterForm.NOT_STARTED:
+        filters = selectors.Filters(filters.year, filters.town, "", filters.q)
+    rows = selectors.assessment_list(user=request.user, filters=filters).prefetch_related(
+        Prefetch("answers", queryset=AssessmentAnswer.objects.select_related("item").prefetch_related("photos"))
+    )
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after streaming
+    write_assessments_xlsx(assessments=rows.iterator(chunk_size=500), out=out)
+    out.seek(0)
+    filename = _("年度评估") + f"-{filters.year}" + timezone.localtime().strftime("-%Y%m%d-%H%M") + ".xlsx"
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @requires(Action.ASSESSMENT_FILL)

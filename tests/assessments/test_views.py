@@ -222,3 +222,26 @@ def test_anonymous_users_are_sent_to_sign_in(cast, draft):
         response = client.get(url)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+def test_the_list_exports_to_excel_with_every_answer(cast, draft, fill):
+    from io import BytesIO
+
+    from python_calamine import CalamineWorkbook
+
+    fill(draft, fraction=Decimal("0.9"))
+    draft.refresh_from_db()
+    services.save_answers(
+        by=cast.users["town_a_union"],
+        assessment=draft,
+        expected_version=draft.version,
+        changes=services.Changes(services.Header(None, "=HYPERLINK(1)", ""), {}),
+    )
+    response = cast.client_for("town_a_union").get(reverse("assessments:export"), {"year": 2026})
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(BytesIO(b"".join(response.streaming_content)))
+    summary = book.get_sheet_by_name("年度评估").to_python()
+    assert summary[1][0] == "甲一机械有限公司" and summary[1][11] == "=HYPERLINK(1)"
+    details = book.get_sheet_by_name("逐项得分").to_python()
+    assert len(details) == 1 + draft.answers.count()
+    assert cast.client_for("group_member").get(reverse("assessments:export")).status_code == 403
