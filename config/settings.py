@@ -157,6 +157,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", default=str(30 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", default="50000"))
+# Photos (liangpai.core.images): refused above these, and stored with the long side at most IMAGE_MAX_EDGE.
+IMAGE_MAX_UPLOAD_BYTES = int(env("IMAGE_MAX_UPLOAD_BYTES", default=str(15 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", default="50000000"))
+IMAGE_MAX_EDGE = int(env("IMAGE_MAX_EDGE", default="2560"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
