@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image, ImageCms
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,6 @@ MAX_PIXELS: int = _setting("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 MAX_EDGE: int = _setting("IMAGE_MAX_EDGE", DEFAULT_MAX_EDGE)
 
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
-ACCEPTED_KINDS = ("JPEG", "PNG", "WebP", "HEIC/HEIF")
 
 
 class ImageRejected(ValueError):
@@ -102,20 +101,24 @@ def _ten_thousands(count: int) -> str:
     return f"{count / 10_000:.1f}".removesuffix(".0")
 
 
+_MESSAGES = {
+    "empty": gettext_lazy("文件是空的。请重新选择照片上传。"),
+    "too_large": gettext_lazy("文件太大（%(size)s），一张照片不能超过 %(limit)s。请在手机上压缩或截图后再上传。"),
+    "not_an_image": gettext_lazy("这个文件不是照片。请上传 JPEG、PNG、WebP 或 HEIC 格式的照片。"),
+    "unsupported_format": gettext_lazy("不支持 %(format)s 格式。请上传 JPEG、PNG、WebP 或 HEIC 格式的照片。"),
+    "animated": gettext_lazy("不支持动图。请上传一张静态照片。"),
+    "too_many_pixels": gettext_lazy(
+        "照片像素太多，上限为 %(limit)s 万像素。请用手机的普通拍照模式重新拍摄，或缩小后再上传。"
+    ),
+    "truncated": gettext_lazy("照片文件不完整，可能上传时中断了。请重新上传。"),
+    "corrupt": gettext_lazy("照片已损坏，无法读取。请重新拍摄，或在相册中另存一份后再上传。"),
+}
+#: Every code ImageRejected may carry.
+CODES = frozenset(_MESSAGES)
+
+
 def _rejected(code: str, **values: object) -> ImageRejected:
-    messages = {
-        "empty": lambda: _("文件是空的。请重新选择照片上传。"),
-        "too_large": lambda: _("文件太大（%(size)s），一张照片不能超过 %(limit)s。请在手机上压缩或截图后再上传。"),
-        "not_an_image": lambda: _("这个文件不是照片。请上传 JPEG、PNG、WebP 或 HEIC 格式的照片。"),
-        "unsupported_format": lambda: _("不支持 %(format)s 格式。请上传 JPEG、PNG、WebP 或 HEIC 格式的照片。"),
-        "animated": lambda: _("不支持动图。请上传一张静态照片。"),
-        "too_many_pixels": lambda: _(
-            "照片像素太多，上限为 %(limit)s 万像素。请用手机的普通拍照模式重新拍摄，或缩小后再上传。"
-        ),
-        "truncated": lambda: _("照片文件不完整，可能上传时中断了。请重新上传。"),
-        "corrupt": lambda: _("照片已损坏，无法读取。请重新拍摄，或在相册中另存一份后再上传。"),
-    }
-    message = messages[code]()
+    message = str(_MESSAGES[code])  # translated now, in the language of the request
     return ImageRejected(code, message % values if values else message)
 
 
