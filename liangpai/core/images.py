@@ -214,9 +214,9 @@ def _check_complete(data: bytes, kind: str) -> None:
 def _register_heif() -> None:
     """Teach Pillow to open HEIC/HEIF, once, on the first HEIF upload.
 
-    Registering adds the "HEIF" format and nothing else: pillow-heif's options keep their
-    defaults. clean_image opens every upload with an explicit format list, so another
-    module's Image.open is not where HEIF photos come from.
+    Registering adds one format, "HEIF" (open and save, extensions .heic/.heif), and changes
+    nothing else: pillow-heif's options keep their defaults and Pillow's own formats are
+    untouched, so other modules' Image.open and save behave as before for every other kind.
     """
     from pillow_heif import register_heif_opener  # loads libheif only when a HEIF photo arrives
 
