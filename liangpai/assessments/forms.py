@@ -70,7 +70,9 @@ class ChecklistForm(forms.Form):
     assessed_on = forms.DateField(
         label=gettext_lazy("评估日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        # A date input takes and gives ISO dates whatever the language; a localised value (2026/11/20)
+        # would show as empty and be saved as empty.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
     assessors = forms.CharField(
         label=gettext_lazy("评估人员"),
