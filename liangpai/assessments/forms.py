@@ -7,12 +7,17 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from liangpai.assessments.models import Assessment, AssessmentAnswer
 from liangpai.assessments.services import Answer, Changes, Header
 
 VETO_PASS, VETO_FAIL = "pass", "fail"
+
+
+def points(value: Decimal) -> str:
+    """An item's points as the template prints them: 3, 2.5, 10 (never 3.0 or 1E+1)."""
+    return format(value.normalize(), "f")
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -117,14 +122,21 @@ class ChecklistForm(forms.Form):
                 initial="" if answer.awarded is None else (VETO_FAIL if answer.veto_failed else VETO_PASS),
             )
         else:
+            # One message per problem, in the assessor's words (no max_digits: the item's points bound it).
+            too_high = gettext("得分不能超过本项分值 %(max)s 分。") % {"max": points(item.max_score)}
             self.fields[f"{p}-score"] = forms.DecimalField(
                 label=gettext_lazy("得分"),
                 required=False,
                 min_value=0,
                 max_value=item.max_score,
-                max_digits=5,
                 decimal_places=1,
                 initial=answer.awarded,
+                error_messages={
+                    "invalid": gettext_lazy("得分请填写数字，如 2 或 2.5。"),
+                    "min_value": gettext_lazy("得分不能是负数。"),
+                    "max_value": too_high,
+                    "max_decimal_places": gettext_lazy("得分最多保留一位小数，如 2.5。"),
+                },
                 widget=forms.NumberInput(
                     attrs={"class": "form-control score-input", "step": "0.5", "inputmode": "decimal", "min": "0"}
                 ),
