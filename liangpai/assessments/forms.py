@@ -62,12 +62,14 @@ class ItemCard:
     remove: forms.BoundField | None
 
     @property
+    def fields_with_errors(self) -> list[forms.BoundField]:
+        """The fields with errors, each drawn with the id its input's aria-describedby names."""
+        fields = (self.score, self.not_applicable, self.veto, self.note, self.photos, self.remove)
+        return [bound for bound in fields if bound is not None and bound.errors]
+
+    @property
     def errors(self) -> list[str]:
-        found: list[str] = []
-        for bound in (self.score, self.not_applicable, self.veto, self.note, self.photos, self.remove):
-            if bound is not None:
-                found.extend(str(error) for error in bound.errors)
-        return found
+        return [str(error) for bound in self.fields_with_errors for error in bound.errors]
 
 
 class ChecklistForm(forms.Form):
@@ -118,7 +120,7 @@ class ChecklistForm(forms.Form):
                     (VETO_PASS, gettext_lazy("未发生，符合")),
                     (VETO_FAIL, gettext_lazy("发生，触发否决")),
                 ],
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial="" if answer.awarded is None else (VETO_FAIL if answer.veto_failed else VETO_PASS),
             )
         else:
@@ -142,7 +144,10 @@ class ChecklistForm(forms.Form):
                 ),
             )
             self.fields[f"{p}-na"] = forms.BooleanField(
-                label=gettext_lazy("不适用"), required=False, initial=answer.not_applicable
+                label=gettext_lazy("不适用"),
+                required=False,
+                initial=answer.not_applicable,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         self.fields[f"{p}-note"] = forms.CharField(
             label=gettext_lazy("说明"),
@@ -181,6 +186,10 @@ class ChecklistForm(forms.Form):
                 )
             )
         return groups
+
+    def cards_with_errors(self) -> list[ItemCard]:
+        """The items the assessor must correct, for the list of links above the form (a phone shows one card at a time)."""
+        return [card for _category, cards in self.cards() for card in cards if card.errors]
 
     def _bound(self, row: ItemRow, name: str) -> forms.BoundField | None:
         key = f"{row.prefix}-{name}"

@@ -14,6 +14,10 @@ def _scored(assessment, n=0):
     return list(assessment.answers.select_related("item").filter(item__is_veto=False).order_by("item__order"))[n]
 
 
+def _veto(assessment):
+    return assessment.answers.select_related("item").filter(item__is_veto=True).first()
+
+
 def _post_edit(client, assessment, **fields):
     data = {"version": assessment.version, "assessed_on": "2026-11-20", "assessors": "", "summary": ""}
     data.update(fields)
@@ -74,3 +78,45 @@ def test_points_are_printed_without_a_trailing_zero(cast, draft, fill):
     fill(draft, answers={answer.pk: services.Answer(Decimal("2.5"))})
     detail = cast.client_for("town_a_union").get(reverse("assessments:detail", args=[draft.pk])).content.decode()
     assert "2.5 / 3<" in detail
+
+
+# --- finding and hearing the errors -----------------------------------------------------
+
+
+def test_the_alert_links_to_every_item_to_correct(cast, draft):
+    first, second = _scored(draft, 0), _scored(draft, 1)
+    veto = _veto(draft)
+    response = _post_edit(
+        cast.client_for("town_a_union"),
+        draft,
+        **{f"a{first.pk}-score": "9", f"a{second.pk}-score": "2", f"a{second.pk}-na": "on", f"a{veto.pk}-veto": "x"},
+    )
+    html = response.content.decode()
+    alert = html[html.index('role="alert"') : html.index("</div>", html.index('role="alert"'))]
+    for answer in (first, second, veto):
+        assert f'href="#item-{answer.pk}">{answer.item.code}</a>' in alert
+    assert "得分不能超过本项分值 3 分。" in alert
+    assert alert.count("<li>") == 3
+
+
+def test_an_items_error_has_the_id_its_input_is_described_by(cast, draft):
+    answer, veto = _scored(draft), _veto(draft)
+    response = _post_edit(
+        cast.client_for("town_a_union"), draft, **{f"a{answer.pk}-score": "9", f"a{veto.pk}-veto": "maybe"}
+    )
+    html = response.content.decode()
+    described = set(re.findall(r'aria-describedby="([^"]+)"', html))
+    assert f"id_a{answer.pk}-score_error" in described
+    assert f"id_a{veto.pk}-veto_error" in described
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert described <= ids  # no description points at nothing
+
+
+def test_the_not_applicable_box_and_the_veto_choices_are_drawn_as_form_controls(cast, draft):
+    answer, veto = _scored(draft), _veto(draft)
+    html = cast.client_for("town_a_union").get(reverse("assessments:edit", args=[draft.pk])).content.decode()
+    (box,) = re.findall(rf'<input[^>]*name="a{answer.pk}-na"[^>]*>', html)
+    radios = re.findall(rf'<input[^>]*name="a{veto.pk}-veto"[^>]*>', html)
+    assert 'class="form-check-input"' in box
+    assert len(radios) == 3
+    assert all('class="form-check-input"' in radio for radio in radios)
