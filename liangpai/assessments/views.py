@@ -22,6 +22,9 @@ from liangpai.core import images
 from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
 from liangpai.ratings.errors import RatingsError
 
+#: How many unfinished items a refused submit names one by one.
+MAX_ITEMS_NAMED = 3
+
 
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
@@ -168,9 +171,16 @@ def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.AnswerErrors as exc:
         messages.error(request, exc.message)
-        for problems in exc.by_answer.values():
-            for problem in problems[:1]:
-                messages.warning(request, problem)
+        # The first few items by name; thirty warnings would bury the page on a phone.
+        first = [problems[0] for problems in exc.by_answer.values() if problems]
+        for problem in first[:MAX_ITEMS_NAMED]:
+            messages.warning(request, problem)
+        if len(first) > MAX_ITEMS_NAMED:
+            messages.warning(
+                request,
+                _("另有 %(count)s 个评价项目需要处理，请在填写页面逐项查看。")
+                % {"count": len(first) - MAX_ITEMS_NAMED},
+            )
     except RatingsError as exc:
         messages.error(request, exc.message)
     else:

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from liangpai.assessments import services
@@ -120,3 +121,16 @@ def test_the_not_applicable_box_and_the_veto_choices_are_drawn_as_form_controls(
     assert 'class="form-check-input"' in box
     assert len(radios) == 3
     assert all('class="form-check-input"' in radio for radio in radios)
+
+
+def test_a_refused_submit_names_a_few_items_and_counts_the_rest(cast, draft):
+    client = cast.client_for("town_a_emergency")
+    response = client.post(reverse("assessments:move", args=[draft.pk]), {"version": 1, "move": "submit"})
+    shown = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    total = draft.answers.count()
+    assert shown[0] == ("error", f"还有 {total} 个评价项目没有填写，全部填完才能提交审核。")
+    assert [tag for tag, _text in shown[1:]] == ["warning"] * 4
+    assert all("还没有评分" in text for _tag, text in shown[1:4])
+    assert shown[4][1] == f"另有 {total - 3} 个评价项目需要处理，请在填写页面逐项查看。"
+    draft.refresh_from_db()
+    assert draft.status == "draft"
