@@ -25,6 +25,11 @@ def _post_edit(client, assessment, **fields):
     return client.post(reverse("assessments:edit", args=[assessment.pk]), data)
 
 
+def _move(by, assessment, move, reason=""):
+    assessment.refresh_from_db()
+    return services.move(by=by, assessment=assessment, expected_version=assessment.version, move=move, reason=reason)
+
+
 # --- the assessment date ----------------------------------------------------------------
 
 
@@ -134,3 +139,21 @@ def test_a_refused_submit_names_a_few_items_and_counts_the_rest(cast, draft):
     assert shown[4][1] == f"另有 {total - 3} 个评价项目需要处理，请在填写页面逐项查看。"
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+# --- the workflow as the page tells it --------------------------------------------------
+
+
+def test_a_returned_and_resubmitted_assessment_does_not_show_the_earlier_review(cast, draft, fill):
+    fill(draft)
+    union, emergency = cast.users["town_a_union"], cast.users["town_a_emergency"]
+    _move(emergency, draft, "submit")
+    _move(union, draft, "review")
+    client = cast.client_for("town_a_union")
+    assert "由 town_a_union 审核" in client.get(reverse("assessments:detail", args=[draft.pk])).content.decode()
+    _move(union, draft, "return", "照片看不清，请补拍")
+    _move(emergency, draft, "submit")
+    page = client.get(reverse("assessments:detail", args=[draft.pk])).content.decode()
+    assert "待审核" in page
+    assert "审核通过" in page  # the button, for the new review
+    assert "由 town_a_union 审核" not in page  # the old review is not this submission's
