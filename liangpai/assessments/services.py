@@ -144,7 +144,8 @@ def start_assessment(*, by: Any, enterprise: Enterprise, year: int) -> Assessmen
 
 
 def _locked(assessment: Assessment, by: Any, expected_version: int, action: Action) -> Assessment:
-    current = Assessment.objects.select_for_update().select_related("enterprise").get(pk=assessment.pk)
+    # OF self: the assessment row only; the enterprise is read, not locked (imports and edits lock it).
+    current = Assessment.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=assessment.pk)
     if not can(by, action, current.enterprise):
         raise PermissionDenied
     if current.version != expected_version:
@@ -279,7 +280,9 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
                 before["photos_removed"] = [f"{a.item.code}:{p.sha256[:12]}" for a, p in removed]
                 gone = [photo.file.name or "" for _answer, photo in removed]
                 EvidencePhoto.objects.filter(pk__in=changes.removed_photos).delete()
-                transaction.on_commit(lambda: _delete_files(gone))
+                # Robust: the save is committed by then, and a file that cannot be deleted must not
+                # raise into the cleanup below, which would delete the photos just saved.
+                transaction.on_commit(lambda: _delete_files(gone), robust=True)
             added: list[str] = []
             for answer_id, cleaned in new_images.items():
                 row = answers[answer_id]

@@ -6,13 +6,23 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.assessments import services
+from liangpai.assessments.models import EvidencePhoto
+from liangpai.checklists.loading import load_default_templates
+from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
+from tests.assessments.conftest import jpeg_upload
 
 
 def _scored(assessment, n=0):
-    return list(assessment.answers.select_related("item").filter(item__is_veto=False).order_by("item__order"))[n]
+    return list(
+        assessment.answers.select_related("item")
+        .filter(item__is_veto=False)
+        .order_by("item__category__order", "item__order")
+    )[n]
 
 
 def _veto(assessment):
@@ -157,3 +167,59 @@ def test_a_returned_and_resubmitted_assessment_does_not_show_the_earlier_review(
     assert "待审核" in page
     assert "审核通过" in page  # the button, for the new review
     assert "由 town_a_union 审核" not in page  # the old review is not this submission's
+
+
+# --- services ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_file_that_cannot_be_deleted_does_not_take_the_new_photo_with_it(cast, monkeypatch, caplog):
+    """Removing a photo deletes its file after the commit; if that fails, the photo just added must stay whole."""
+    load_default_templates(ChecklistTemplate, ChecklistCategory, ChecklistItem)  # a flushed database has none
+    by = cast.users["town_a_union"]
+    assessment = services.start_assessment(by=by, enterprise=cast.enterprise_a, year=2026)
+    answer = _scored(assessment)
+    header = services.Header(None, "", "")
+    services.save_answers(
+        by=by,
+        assessment=assessment,
+        expected_version=1,
+        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("旧.jpg")]}),
+    )
+    old = EvidencePhoto.objects.get()
+    storage = EvidencePhoto._meta.get_field("file").storage
+
+    def delete(name: str) -> None:
+        raise PermissionError(f"cannot delete {name}")
+
+    monkeypatch.setattr(storage, "delete", delete)
+    services.save_answers(
+        by=by,
+        assessment=assessment,
+        expected_version=2,
+        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("新.jpg")]}, frozenset({old.pk})),
+    )
+    monkeypatch.undo()
+    new = EvidencePhoto.objects.get()
+    assert new.pk != old.pk
+    assert storage.exists(new.file.name)
+    assert "cannot delete" in caplog.text  # logged for someone to clean up
+    storage.delete(old.file.name)
+    storage.delete(new.file.name)
+
+
+def test_a_save_locks_the_assessment_row_only(cast, draft):
+    """Not the enterprise row beside it: an import or an enterprise edit does not wait for a save with photos."""
+    with CaptureQueriesContext(connection) as queries:
+        services.save_answers(
+            by=cast.users["town_a_union"],
+            assessment=draft,
+            expected_version=1,
+            changes=services.Changes(services.Header(None, "张三", ""), {}),
+        )
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update_of:
+        (sql,) = locking
+        assert sql.endswith('FOR UPDATE OF "assessments_assessment"')
+    else:
+        assert locking == []  # SQLite locks the whole database for a write instead
