@@ -6,6 +6,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.assessment_fixtures import phone, shots  # noqa: F401 -- the assessment journey's phones
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
