@@ -54,9 +54,11 @@ EVENT_LABELS = {
 
 def history(assessment: Assessment, limit: int = 100) -> list[tuple[AuditEvent, str]]:
     """The recorded saves and moves of one assessment, newest first, each with its name."""
-    events = AuditEvent.objects.filter(object_type=Assessment._meta.label_lower, object_id=str(assessment.pk)).order_by(
-        "-id"
-    )[:limit]
+    events = (
+        AuditEvent.objects.filter(object_type=Assessment._meta.label_lower, object_id=str(assessment.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
     return [(event, str(EVENT_LABELS.get(event.action, event.action))) for event in events]
 
 

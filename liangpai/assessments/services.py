@@ -24,6 +24,7 @@ from liangpai.assessments.workflow import Move, Transition, transition
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core import audit, images
 from liangpai.core.access import Action, can
+from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.ratings.errors import ConflictError, PublishedError, RatingsError, TransitionError
 from liangpai.ratings.models import AnnualGrade
@@ -407,10 +408,30 @@ def move(*, by: Any, assessment: Assessment, expected_version: int, move: str, r
     return current
 
 
+#: The events that start a round of filling in: after them the answers are written afresh.
+_ROUND_STARTS = ("assessment.create", "assessment.return", "assessment.reopen")
+
+
+def authors_of_round(assessment: Assessment) -> set[int]:
+    """Who saved answers or submitted since the assessment last became a draft: none of them may review it."""
+    events = (
+        AuditEvent.objects.filter(object_type=Assessment._meta.label_lower, object_id=str(assessment.pk))
+        .order_by("-id")
+        .values_list("action", "actor_id")
+    )
+    authors = {assessment.submitted_by_id} if assessment.submitted_by_id else set()
+    for action, actor_id in events.iterator():
+        if action in _ROUND_STARTS:
+            break
+        if action in ("assessment.save", "assessment.submit") and actor_id:
+            authors.add(actor_id)
+    return authors
+
+
 def _check_step(step: Transition, current: Assessment, by: Any, reason: str) -> None:
     if step.needs_reason and not reason:
         raise TransitionError(_("“%(action)s”必须填写理由。") % {"action": step.label})
-    if step.move == Move.REVIEW and current.submitted_by_id == getattr(by, "pk", None):
-        raise TransitionError(_("审核人不能是提交人本人：请由另一位有审核权限的同事审核。"))
+    if step.move == Move.REVIEW and getattr(by, "pk", None) in authors_of_round(current):
+        raise TransitionError(_("审核人不能是提交人或参与本轮填写的人：请由另一位有审核权限、未参与填写的同事审核。"))
     if step.move in (Move.PUBLISH, Move.REOPEN) and grades_published(current.year):
         raise PublishedError(_("%(year)s 年度等级已公布，评估结果不能再发布或撤回。") % {"year": current.year})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liangpai.assessments import selectors, services, workflow
 from liangpai.assessments.exports import write_assessments_xlsx
 from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, MoveForm, StartForm
-from liangpai.assessments.models import AssessmentAnswer, EvidencePhoto
+from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
 from liangpai.core import images
 from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
 from liangpai.ratings.errors import RatingsError
@@ -101,10 +101,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
     answers = selectors.answers_of(assessment)
     answered, total = selectors.progress(answers)
+    # The review is offered only to those who may give it: not whoever filled in or submitted this round.
+    authors = services.authors_of_round(assessment) if assessment.status == Assessment.Status.SUBMITTED else set()
     moves = [
         (step, MoveForm(initial={"version": assessment.version, "move": step.move}))
         for step in workflow.moves_from(assessment.status)
         if can(request.user, step.action, assessment.enterprise)
+        and not (step.move == workflow.Move.REVIEW and request.user.pk in authors)
     ]
     context = {
         "assessment": assessment,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from liangpai.assessments.sources import assessment_id_of
 from liangpai.core.access import Action, can, enterprises_visible_to
 from liangpai.enterprises.models import Enterprise
 from liangpai.ratings import codec
@@ -38,6 +39,7 @@ class GradeCell:
     base: str | None
     changed: bool
     reasons: list[str]
+    assessment_id: int | None = None  # the published assessment the base score came from
 
 
 @dataclass
@@ -53,6 +55,7 @@ class RatingsPanel:
     published_only: bool
     can_override: bool
     can_view_interviews: bool
+    can_view_assessments: bool = False
 
 
 def _light_cell(row: QuarterLight) -> LightCell:
@@ -68,6 +71,7 @@ def _grade_cell(row: AnnualGrade) -> GradeCell:
         base=row.base_grade,
         changed=row.base_grade != row.final_grade,
         reasons=[grade_reason_text(reason) for reason in reasons],
+        assessment_id=assessment_id_of(str(((row.facts or {}).get("base") or {}).get("source") or "")),
     )
 
 
@@ -89,6 +93,7 @@ def enterprise_ratings(*, user: Any, enterprise: Enterprise, today: datetime.dat
         published_only=published_only,
         can_override=can(user, Action.LIGHT_OVERRIDE, enterprise),
         can_view_interviews=can(user, Action.INTERVIEW_VIEW, enterprise),
+        can_view_assessments=can(user, Action.ASSESSMENT_VIEW, enterprise),
     )
 
 

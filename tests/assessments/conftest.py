@@ -47,7 +47,8 @@ Fill = Callable[..., Assessment]
 
 @pytest.fixture
 def fill(cast: Cast) -> Fill:
-    """fill(assessment, by=…, fraction=…, vetoes_failed=…, answers=…): one save of the whole checklist."""
+    """fill(assessment, by=…, fraction=…, vetoes_failed=…, answers=…): one save of the whole checklist
+    (by town A's emergency office unless `by` says otherwise: the union then reviews it)."""
 
     def save(
         assessment: Assessment, *, by: Any = None, answers: dict[int, Any] | None = None, **kwargs: Any
@@ -58,7 +59,7 @@ def fill(cast: Cast) -> Fill:
             answers=answers if answers is not None else full_answers(assessment, **kwargs),
         )
         return services.save_answers(
-            by=by or cast.users["town_a_union"],
+            by=by or cast.users["town_a_emergency"],
             assessment=assessment,
             expected_version=assessment.version,
             changes=changes,

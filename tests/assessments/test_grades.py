@@ -83,3 +83,17 @@ def test_the_source_streams_in_enterprise_order(cast, fill):
     rows = list(PublishedAssessments().rows(2026))
     assert [enterprise_id for enterprise_id, _ in rows] == sorted(a.enterprise_id for a in made)
     assert list(PublishedAssessments().rows(2025)) == []
+
+
+def test_the_grade_on_the_enterprise_page_links_to_its_assessment(cast, draft, fill):
+    from django.urls import reverse
+
+    fill(draft, fraction=Decimal("0.85"))
+    assessment = _advance(cast, draft, STEPS)
+    _grade(cast)
+    link = reverse("assessments:detail", args=[assessment.pk])
+    page = cast.client_for("town_a_union").get(reverse("enterprises:detail", args=[cast.enterprise_a.pk]))
+    assert link in page.content.decode()
+    assert "查看所依据的年度评估" in page.content.decode()
+    contact = cast.client_for("contact_a").get(reverse("enterprises:detail", args=[cast.enterprise_a.pk]))
+    assert link not in contact.content.decode()

@@ -241,7 +241,28 @@ def test_the_list_exports_to_excel_with_every_answer(cast, draft, fill):
     assert response.status_code == 200
     book = CalamineWorkbook.from_filelike(BytesIO(b"".join(response.streaming_content)))
     summary = book.get_sheet_by_name("年度评估").to_python()
-    assert summary[1][0] == "甲一机械有限公司" and summary[1][11] == "=HYPERLINK(1)"
+    assert summary[1][0] == "甲一机械有限公司"
+    assert summary[1][11] == "=HYPERLINK(1)"
     details = book.get_sheet_by_name("逐项得分").to_python()
     assert len(details) == 1 + draft.answers.count()
     assert cast.client_for("group_member").get(reverse("assessments:export")).status_code == 403
+
+
+def test_a_returned_checklist_shows_why_and_the_record_names_people(cast, draft, fill):
+    fill(draft, fraction=Decimal("0.9"))
+    draft.refresh_from_db()
+    services.move(by=cast.users["town_a_emergency"], assessment=draft, expected_version=draft.version, move="submit")
+    draft.refresh_from_db()
+    services.move(
+        by=cast.users["town_a_union"],
+        assessment=draft,
+        expected_version=draft.version,
+        move="return",
+        reason="补拍消防通道",
+    )
+    client = cast.client_for("town_a_emergency")
+    assert "退回理由：补拍消防通道" in client.get(reverse("assessments:edit", args=[draft.pk])).content.decode()
+    cast.users["town_a_union"].full_name = "王工会"
+    cast.users["town_a_union"].save()
+    detail = client.get(reverse("assessments:detail", args=[draft.pk])).content.decode()
+    assert "王工会 · 退回修改" in detail

@@ -409,3 +409,12 @@ def test_a_held_interview_in_english(world):
     data = sorted([*_user_data(), *entered], key=len, reverse=True)
     assert "Held" in page
     assert _chinese_left(page, data) == []
+
+
+def test_a_refused_interview_record_keeps_the_date_in_the_form_a_phone_can_show(world):
+    """A date input shows only an ISO date: re-shown as 2026/10/12 it would look empty and be lost."""
+    interview = _interview(world.enterprise_a)
+    client = world.client_for("town_a_emergency")
+    url = reverse("ratings:interview_record", args=[interview.pk])
+    page = client.post(url, _record_data(place="")).content.decode()
+    assert 'value="2026-10-12"' in page
