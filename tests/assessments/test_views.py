@@ -1,8 +1,10 @@
 """The assessment pages as an assessor, a reviewer and everyone else sees them."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from liangpai.assessments import services
@@ -48,6 +50,7 @@ def test_the_list_searches_and_survives_bad_filters(cast, draft):
     assert "筛选条件有误" in bad.content.decode()
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_starting_from_the_enterprise_page_opens_the_checklist(cast):
     client = cast.client_for("town_a_emergency")
     detail = client.get(reverse("enterprises:detail", args=[cast.enterprise_a.pk])).content.decode()
