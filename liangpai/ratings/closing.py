@@ -10,6 +10,7 @@ A published quarter is frozen.
 """
 
 import datetime
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,9 +29,9 @@ from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
 from liangpai.ratings import codec
-from liangpai.ratings.bulk import Table
+from liangpai.ratings.bulk import Table, bulk_writes
 from liangpai.ratings.errors import PeriodError, PublishedError, RatingsError
-from liangpai.ratings.facts import EnterpriseRow, build_quarter_facts
+from liangpai.ratings.facts import STREAM_CHUNK, Cursor, EnterpriseRow, build_quarter_facts
 from liangpai.ratings.interviews import cancel_for_light, creation_record, interview_due, new_interview
 from liangpai.ratings.models import InspectionResult, LightChoice, QuarterLight, RulesetVersion, WarningInterview
 from liangpai.ratings.rulesets import ruleset_for_year, work_calendar
@@ -89,17 +92,29 @@ def close_quarter(*, quarter: Quarter | str, by: Any = None, today: datetime.dat
     rules = ruleset.to_rules()
     due = interview_due(start=today, rules=rules, calendar=work_calendar())
     outcome = CloseOutcome(quarter=period, ruleset_version=ruleset.version)
-    with translation.override(settings.LANGUAGE_CODE):  # a stored reason does not follow the user's language
+    with translation.override(settings.LANGUAGE_CODE):  # stored, so in the site's language whatever the user's
         reason = _("结算 %(quarter)s 季度亮灯") % {"quarter": period}
-    with transaction.atomic():
+        naming = _("%(enterprise)s %(quarter)s亮灯")
+    with transaction.atomic(), bulk_writes():
         check_not_published(period)
+        closing = _Closing(period, ruleset, rules, due, by=by, reason=reason, naming=naming, outcome=outcome)
         for chunk in batched(build_quarter_facts(period), CHUNK):
-            _close_chunk(chunk, period, ruleset, rules, due, by=by, reason=reason, outcome=outcome)
+            closing.chunk(chunk)
     return outcome
 
 
-#: A stored light as a chunk reads it back: identity, what keeps it, then the computed columns.
-_READ = ("id", "enterprise_id", "source", "override_reason", "overridden_at", *_COMPARED)
+#: A stored light as a chunk reads it back: identity, what keeps it, then the computed columns
+#: (the facts as their JSON text, decoded once per distinct text).
+_READ = (
+    "id",
+    "enterprise_id",
+    "source",
+    "override_reason",
+    "overridden_at",
+    *_COMPARED[:-2],
+    "facts_text",
+    "ruleset_id",
+)
 #: The columns of a new light, and those a new computation changes.
 _INSERTED = (
     "enterprise",
@@ -117,103 +132,182 @@ _UPDATED = (*_STORED, "computed_at")
 #: light, computed light and ruleset (its facts are in the row); a change shows every value that changed.
 _AUDITED = {"light": 0, "computed_light": 1, "facts": 3, "ruleset": 4}
 _AUDITED_NEW = {"light": 0, "computed_light": 1, "ruleset": 4}
+_IMPORTED = QuarterLight.Source.IMPORTED.value
+_RED = Light.RED.value
+#: Stands for the enterprise's name in the audit records' object names, which are joined around it.
+_NAME = "\x00"
 
 
-def _close_chunk(
-    chunk: Iterable[tuple[EnterpriseRow, QuarterFacts]],
-    quarter: Quarter,
-    ruleset: RulesetVersion,
-    rules: Ruleset,
-    due: DueDate,
-    *,
-    by: Any,
-    reason: str,
-    outcome: CloseOutcome,
-) -> None:
-    """One chunk of the city: a read of its stored lights and interviews, then bulk writes of what changed."""
-    rows = list(chunk)
-    first, last, label = rows[0][0].id, rows[-1][0].id, str(quarter)
-    in_chunk = {"quarter": label, "enterprise_id__gte": first, "enterprise_id__lte": last}
-    stored = {row[1]: row for row in QuarterLight.objects.filter(**in_chunk).order_by().values_list(*_READ)}
-    with_interview = set(WarningInterview.objects.filter(**in_chunk).values_list("enterprise_id", flat=True))
-    now_db = connection.ops.adapt_datetimefield_value(timezone.now())
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[int, tuple[Any, ...]]] = []
-    changes: list[tuple[EnterpriseRow, int | None, dict[str, Any] | None, dict[str, Any]]] = []
-    red: list[EnterpriseRow] = []
-    for enterprise, facts in rows:
-        row = stored.get(enterprise.id)
-        if row is not None and row[2] == QuarterLight.Source.IMPORTED:
-            outcome.kept += 1
-            outcome.lights[row[5]] += 1
-            continue
-        result = rules_lights.quarter_light(facts, rules)
-        shown = result
-        if row is not None and row[4] is not None:  # overridden: the light stays, its reason first (R-LIGHT-10)
-            outcome.kept += 1
-            shown = rules_lights.override_light(result, Light(row[5]), reason=row[3])
-        values = (shown.light.value, result.light.value, facts.inspected_on, codec.facts_to_json(facts), ruleset.pk)
-        outcome.lights[values[0]] += 1
-        if row is None:
-            stored_values = (*values, codec.light_reasons_to_json(shown.reasons))
-            inserts.append(
-                (enterprise.id, label, quarter.year, quarter.number, *stored_values, "computed", "", now_db, False)
-            )
-            changes.append((enterprise, None, None, {name: values[i] for name, i in _AUDITED_NEW.items()}))
-        elif row[5:] == values:
-            outcome.unchanged += 1
-        else:
-            updates.append((row[0], (*values, codec.light_reasons_to_json(shown.reasons), now_db)))
-            old = row[5:]
-            names = [name for name, i in _AUDITED.items() if old[i] != values[i]]
-            changes.append(
-                (enterprise, row[0], {n: old[_AUDITED[n]] for n in names}, {n: values[_AUDITED[n]] for n in names})
-            )
-        if values[0] == Light.RED and enterprise.id not in with_interview:
-            red.append(enterprise)
-    Table(QuarterLight, _INSERTED, prepared=["computed_at"]).insert(inserts)
-    Table(QuarterLight, _UPDATED, prepared=["computed_at"]).update(updates)
-    outcome.created += len(inserts)
-    outcome.updated += len(updates)
-    ids: dict[int, int] = {}
-    if inserts or red:
-        ids = dict(QuarterLight.objects.filter(**in_chunk).values_list("enterprise_id", "id"))
-    with translation.override(settings.LANGUAGE_CODE):
-        naming = _("%(enterprise)s %(quarter)s亮灯")
-    audit.record_entries(
-        actor=by,
-        action="light.compute",
-        entries=[
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    """What the rules decide from one `QuarterFacts`, as a stored light is compared and written."""
+
+    facts: QuarterFacts  # kept, so that its id (the key it is remembered by) is not reused
+    result: LightResult
+    compared: tuple[Any, ...]  # `_COMPARED`, as a stored row reads back
+    stored: tuple[Any, ...]  # `_STORED`, ready for the database
+    audited: dict[str, Any]  # the audit record of a new light: `_AUDITED_NEW`
+
+
+class _Closing:
+    """One run of `close_quarter`, chunk by chunk.
+
+    The quarter's stored lights are read as one stream in enterprise order, beside the facts
+    (a query per chunk would be planned from statistics that may not know the quarter yet).
+    The rules are pure, and most enterprises share their facts with many others
+    (`build_quarter_facts` yields equal facts as one object), so what the rules decide and
+    its JSON are computed once per distinct facts and remembered by the facts' identity.
+    """
+
+    #: How many distinct facts are remembered before starting again (bounded memory).
+    REMEMBERED = 20_000
+
+    def __init__(
+        self,
+        quarter: Quarter,
+        ruleset: RulesetVersion,
+        rules: Ruleset,
+        due: DueDate,
+        *,
+        by: Any,
+        reason: str,
+        naming: str,
+        outcome: CloseOutcome,
+    ) -> None:
+        self.quarter, self.label = quarter, str(quarter)
+        self.ruleset, self.rules, self.due = ruleset, rules, due
+        self.by, self.reason, self.outcome = by, reason, outcome
+        # The object name of each light's audit record: the enterprise's name joined into these parts.
+        self.name_parts = (naming % {"enterprise": _NAME, "quarter": self.label}).split(_NAME)
+        self.inserted = Table(QuarterLight, _INSERTED)
+        self.updated = Table(QuarterLight, _UPDATED)
+        self.known: dict[int, _Computed] = {}
+        self.stored_facts: dict[str, dict[str, Any]] = {}
+        stored = (
+            QuarterLight.objects.filter(quarter=self.label)
+            .annotate(facts_text=Cast("facts", TextField()))
+            .order_by("enterprise_id")
+            .values_list(*_READ)
+        )
+        self.stored = Cursor((row[1], row) for row in stored.iterator(chunk_size=STREAM_CHUNK))
+        # A few per cent of the lights are red: the enterprises that have their interview, at once.
+        self.with_interview = set(
+            WarningInterview.objects.filter(quarter=self.label).values_list("enterprise_id", flat=True)
+        )
+
+    def computed(self, facts: QuarterFacts) -> _Computed:
+        known = self.known.get(id(facts))
+        if known is not None and known.facts is facts:
+            return known
+        if len(self.known) >= self.REMEMBERED:
+            self.known.clear()
+        result = rules_lights.quarter_light(facts, self.rules)
+        light = result.light.value
+        as_json = codec.facts_to_json(facts)
+        compared = (light, light, facts.inspected_on, as_json, self.ruleset.pk)
+        value = self.inserted.value
+        stored = (
+            light,
+            light,
+            value("inspected_on", facts.inspected_on),
+            value("facts", as_json),
+            self.ruleset.pk,
+            value("reasons", codec.light_reasons_to_json(result.reasons)),
+        )
+        audited = {name: compared[i] for name, i in _AUDITED_NEW.items()}
+        known = self.known[id(facts)] = _Computed(facts, result, compared, stored, audited)
+        return known
+
+    def _decoded(self, text: str | None) -> dict[str, Any] | None:
+        """A stored light's facts, from their JSON text (decoded once per distinct text)."""
+        if text is None:
+            return None
+        found = self.stored_facts.get(text)
+        if found is None:
+            if len(self.stored_facts) >= self.REMEMBERED:
+                self.stored_facts.clear()
+            found = self.stored_facts[text] = json.loads(text)
+        return found
+
+    def chunk(self, chunk: Iterable[tuple[EnterpriseRow, QuarterFacts]]) -> None:
+        """One chunk of the city: its stored lights from the stream, then bulk writes of what changed."""
+        label, outcome = self.label, self.outcome
+        take, with_interview = self.stored.take, self.with_interview
+        now_db = connection.ops.adapt_datetimefield_value(timezone.now())
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[int, tuple[Any, ...]]] = []
+        # (enterprise, light id or None for a new light, before, after), in the enterprises' order
+        changes: list[tuple[EnterpriseRow, int | None, dict[str, Any] | None, dict[str, Any]]] = []
+        red: list[tuple[EnterpriseRow, int | None]] = []  # (enterprise, its light's id or None for a new light)
+        lights: Counter[str] = Counter()
+        year, number = self.quarter.year, self.quarter.number
+        for enterprise, facts in chunk:
+            found = take(enterprise.id)
+            row = found[0] if found else None
+            if row is not None and row[2] == _IMPORTED:
+                outcome.kept += 1
+                lights[row[5]] += 1
+                continue
+            computed = self.computed(facts)
+            if row is None:
+                light = computed.compared[0]
+                inserts.append((enterprise.id, label, year, number, *computed.stored, "computed", "", now_db, False))
+                changes.append((enterprise, None, None, computed.audited))
+            else:
+                values, ready = computed.compared, computed.stored
+                if row[4] is not None:  # overridden: the light stays, its reason first (R-LIGHT-10)
+                    outcome.kept += 1
+                    shown = rules_lights.override_light(computed.result, Light(row[5]), reason=row[3])
+                    values = (shown.light.value, *values[1:])
+                    reasons = self.updated.value("reasons", codec.light_reasons_to_json(shown.reasons))
+                    ready = (shown.light.value, *ready[1:-1], reasons)
+                light = values[0]
+                old = (row[5], row[6], row[7], self._decoded(row[8]), row[9])
+                if old == values:
+                    outcome.unchanged += 1
+                else:
+                    updates.append((row[0], (*ready, now_db)))
+                    names = [name for name, i in _AUDITED.items() if old[i] != values[i]]
+                    before = {n: old[_AUDITED[n]] for n in names}
+                    changes.append((enterprise, row[0], before, {n: values[_AUDITED[n]] for n in names}))
+            lights[light] += 1
+            if light == _RED and enterprise.id not in with_interview:
+                red.append((enterprise, None if row is None else row[0]))
+        outcome.lights.update(lights)
+        ids = self.inserted.insert(inserts, key="enterprise")
+        self.updated.update(updates)
+        outcome.created += len(inserts)
+        outcome.updated += len(updates)
+        parts = self.name_parts
+        entries = [
             audit.Entry(
-                "ratings.quarterlight",
-                str(pk or ids[enterprise.id]),
-                (naming % {"enterprise": enterprise.name, "quarter": label})[:200],
-                before,
-                after,
+                "ratings.quarterlight", str(pk or ids[enterprise.id]), enterprise.name.join(parts)[:200], before, after
             )
             for enterprise, pk, before, after in changes
-        ],
-        reason=reason,
-    )
-    interviews = [
-        new_interview(
-            light_id=ids[enterprise.id],
-            enterprise_id=enterprise.id,
-            enterprise_name=enterprise.name,
-            quarter=label,
-            town_id=enterprise.town_id,
-            due=due,
+        ]
+        audit.record_entries(actor=self.by, action="light.compute", entries=entries, reason=self.reason)
+        self._interviews(red, ids)
+
+    def _interviews(self, red: list[tuple[EnterpriseRow, int | None]], ids: dict[int, int]) -> None:
+        interviews = [
+            new_interview(
+                light_id=pk or ids[enterprise.id],
+                enterprise_id=enterprise.id,
+                enterprise_name=enterprise.name,
+                quarter=self.label,
+                town_id=enterprise.town_id,
+                due=self.due,
+            )
+            for enterprise, pk in red
+        ]
+        WarningInterview.objects.bulk_create(interviews, batch_size=500)
+        self.outcome.interviews_created += len(interviews)
+        audit.record_many(
+            actor=self.by,
+            action="interview.create",
+            changes=[(interview, None, creation_record(interview)) for interview in interviews],
+            reason=self.reason,
         )
-        for enterprise in red
-    ]
-    WarningInterview.objects.bulk_create(interviews, batch_size=500)
-    outcome.interviews_created += len(interviews)
-    audit.record_many(
-        actor=by,
-        action="interview.create",
-        changes=[(interview, None, creation_record(interview)) for interview in interviews],
-        reason=reason,
-    )
 
 
 # --- manual override -------------------------------------------------------------------

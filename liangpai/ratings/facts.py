@@ -136,8 +136,14 @@ def build_quarter_facts(
     enterprises: Iterable[EnterpriseRow] | None = None,
     sources: Iterable[FactSource] | None = None,
 ) -> Iterator[tuple[EnterpriseRow, QuarterFacts]]:
-    """Each active enterprise (in ascending id) with its facts for the quarter, from every fact source."""
+    """Each active enterprise (in ascending id) with its facts for the quarter, from every fact source.
+
+    Most enterprises of a city share their facts with many others (not inspected; inspected on
+    the same day with the same findings), so equal facts are built once and yielded as the same
+    (immutable) `QuarterFacts`: its callers may remember what they computed from it by identity.
+    """
     cursors = [Cursor(source.rows(quarter)) for source in (FACT_SOURCES if sources is None else sources)]
+    known: dict[tuple[Any, ...], QuarterFacts] = {}
     for enterprise in active_enterprises() if enterprises is None else enterprises:
         values: dict[str, Any] = {}
         for cursor in cursors:
@@ -145,4 +151,20 @@ def build_quarter_facts(
                 merge(values, partial)
         if not values.get("inspected"):
             values.pop("inspected_on", None)  # R-LIGHT: a date only for an inspection that took place
-        yield enterprise, QuarterFacts(quarter=quarter, **values)
+        key = _key(values)
+        facts = known.get(key)
+        if facts is None:
+            if len(known) >= KNOWN_FACTS:
+                known.clear()
+            facts = known[key] = QuarterFacts(quarter=quarter, **values)
+        yield enterprise, facts
+
+
+#: How many distinct facts `build_quarter_facts` remembers (a city has a few hundred to a few thousand).
+KNOWN_FACTS = 20_000
+
+
+def _key(values: dict[str, Any]) -> tuple[Any, ...]:
+    """Merged facts as a key: names and values, and the values' types (True == 1, but a flag is not a count)."""
+    items = sorted(values.items())
+    return (*items, *[type(value) for _, value in items])
