@@ -3,8 +3,8 @@
 `close_quarter` computes every active enterprise's light from its facts with the
 year's ruleset and stores it with the facts, reasons and ruleset version. It is
 idempotent: a second run changes nothing and records nothing. It streams the city in
-chunks (one query per fact source for the whole quarter, a few queries and bulk writes
-per chunk), never replaces a manual override or imported history (it refreshes the
+chunks (one query per fact source and one for the stored lights, for the whole quarter;
+bulk writes per chunk, one audit event per changed light), never replaces a manual override or imported history (it refreshes the
 computed light beside an override), and creates the warning interview of each red light.
 A published quarter is frozen.
 """

@@ -3,8 +3,8 @@
 `compute_grades` gives every active enterprise its grade for the year from its base
 (an assessment score or a given grade, through `BASE_GRADE_SOURCES`), its failed veto
 items and the year's quarterly lights, with `rules.grading.annual_grade`. Like
-`close_quarter` it streams the city (one query per source for the whole year, a few
-queries and bulk writes per chunk), is idempotent, records one audit event per changed
+`close_quarter` it streams the city (one query per source and one for the stored grades,
+for the whole year; bulk writes per chunk), is idempotent, records one audit event per changed
 grade, keeps imported history as it is, and refuses a published year.
 """
 
