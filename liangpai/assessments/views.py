@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liangpai.assessments import selectors, services, workflow
@@ -20,6 +21,7 @@ from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, Move
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
 from liangpai.core import images
 from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
+from liangpai.imports import uploads
 from liangpai.ratings.errors import RatingsError
 
 #: How many unfinished items a refused submit names one by one.
@@ -121,9 +123,17 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/detail.html", context)
 
 
+@csrf_exempt  # checked by `_assessment_edit` once the size-limiting upload handler is in place
 @requires(Action.ASSESSMENT_FILL)
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    # A photo above the limit is not written to disk in full: the upload stops there (and the save is refused).
+    uploads.install(request, limit=int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)))
+    return _assessment_edit(request, pk)
+
+
+@csrf_protect
+def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
     if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
         raise PermissionDenied
@@ -131,6 +141,22 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("这份评估“%(status)s”，不能再修改。") % {"status": assessment.get_status_display()})
         return redirect("assessments:detail", pk=assessment.pk)
     answers = selectors.answers_of(assessment)
+    # Reading the files parses the body; the upload handler notes a photo above the limit as it goes.
+    if request.method == "POST" and request.FILES is not None and uploads.too_large(request):
+        # The rest of the form was cut off with the photo: nothing of it is saved.
+        limit = int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)) // (1024 * 1024)
+        answered, total = selectors.progress(answers)
+        context = {
+            "assessment": assessment,
+            "form": ChecklistForm(assessment=assessment, answers=answers),
+            "answered": answered,
+            "total": total,
+            "refused": _(
+                "有一张照片超过 %(mb)s MB，本次填写没有保存。请换一张较小的照片（或调低相机分辨率）后重新填写提交。"
+            )
+            % {"mb": limit},
+        }
+        return render(request, "assessments/edit.html", context, status=413)
     form = ChecklistForm(request.POST or None, request.FILES or None, assessment=assessment, answers=answers)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,4 +1,4 @@
-"""An upload handler that stops storing a file once it passes IMPORT_MAX_BYTES.
+"""An upload handler that stops storing a file once it passes a limit (IMPORT_MAX_BYTES by default).
 
 Without it Django would write a multi-gigabyte upload to a temporary file before the
 view could say no. It must be installed before the request body is read, hence the
@@ -12,9 +12,10 @@ from liangpai.imports.spreadsheet import max_bytes
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    def __init__(self, request: HttpRequest | None = None) -> None:
+    def __init__(self, request: HttpRequest | None = None, limit: int | None = None) -> None:
         super().__init__(request)
         self.received = 0
+        self.limit = limit  # bytes per file; None: IMPORT_MAX_BYTES
 
     def new_file(self, *args: object, **kwargs: object) -> None:
         super().new_file(*args, **kwargs)  # type: ignore[arg-type]
@@ -22,7 +23,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > max_bytes():
+        if self.received > (self.limit if self.limit is not None else max_bytes()):
             self._stop()
         return raw_data
 
@@ -37,8 +38,9 @@ class LimitedUploadHandler(FileUploadHandler):
         raise StopUpload(connection_reset=False)
 
 
-def install(request: HttpRequest) -> None:
-    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+def install(request: HttpRequest, limit: int | None = None) -> None:
+    """Refuse any file of the request above `limit` bytes (IMPORT_MAX_BYTES when None)."""
+    request.upload_handlers.insert(0, LimitedUploadHandler(request, limit))
 
 
 def too_large(request: HttpRequest) -> bool:

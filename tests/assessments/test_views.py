@@ -1,11 +1,15 @@
 """The assessment pages as an assessor, a reviewer and everyone else sees them."""
 
 import datetime
+import io
+import os
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from liangpai.assessments import services
 from liangpai.assessments.models import Assessment, EvidencePhoto
@@ -269,3 +273,22 @@ def test_a_returned_checklist_shows_why_and_the_record_names_people(cast, draft,
     cast.users["town_a_union"].save()
     detail = client.get(reverse("assessments:detail", args=[draft.pk])).content.decode()
     assert "王工会 · 退回修改" in detail
+
+
+def test_a_photo_above_the_limit_stops_the_upload_and_saves_nothing(cast, draft, settings):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 2048
+    answer = _scored(draft)
+    noise = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))  # noise does not compress
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG")
+    big = SimpleUploadedFile("大照片.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert big.size > 2048
+    data = _form_data(draft, **{f"a{answer.pk}-photos": big, f"a{answer.pk}-score": "1"})
+    response = cast.client_for("town_a_union").post(reverse("assessments:edit", args=[draft.pk]), data)
+    assert response.status_code == 413
+    assert "本次填写没有保存" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.awarded is None
+    assert not EvidencePhoto.objects.exists()
+    draft.refresh_from_db()
+    assert draft.version == 1
