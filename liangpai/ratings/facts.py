@@ -99,6 +99,9 @@ def active_enterprises() -> Iterator[EnterpriseRow]:
 
 def merge(into: dict[str, Any], partial: dict[str, Any]) -> None:
     """Add one source's partial facts: counts add up, flags combine with "or", dates keep the latest."""
+    if not into:  # the first (mostly the only) partial of an enterprise: its known values as they are
+        into.update({key: value for key, value in partial.items() if value is not None})
+        return
     for key, value in partial.items():
         current = into.get(key)
         if value is None:
