@@ -45,4 +45,5 @@ def _declared(patterns: list[Any]) -> list[URLPattern]:
 
 
 app_name = "api"
-urlpatterns = [*_declared(api.urls[0]), re_path(r"^.*$", unknown_path, name="unknown")]
+# Any other path under /api/v1/, line breaks included (`.` would not match them), gets the JSON 404.
+urlpatterns = [*_declared(api.urls[0]), re_path(r"^[\s\S]*$", unknown_path, name="unknown")]

@@ -151,3 +151,10 @@ def test_any_quarter_is_answered_without_a_server_error(db, quarter):
 
     assert response.status_code in {200, 400}
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("text", ["\n", "a\nb", "\r\n", "x\n\n"])
+def test_a_code_with_a_line_break_gets_the_json_answer(db, text):
+    response = Client().get(status_url(quote(text, safe="")))
+    assert response.status_code in {400, 404}
+    assert set(response.json()) == {"error", "message"}
