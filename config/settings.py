@@ -5,6 +5,7 @@ Variables (see README.md, "配置 / Configuration"):
   SECURE_SSL (behind an HTTPS proxy), LANGUAGE_CODE, SESSION_IDLE_SECONDS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "liangpai.accounts.admin_apps.LiangpaiAdminConfig",  # django.contrib.admin, with the second factor (T7)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "liangpai.assessments",
     "liangpai.publicsite",
     "liangpai.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,10 +64,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "liangpai.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,11 +115,21 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password policy (SECURITY.md T7), applied wherever a password is set: the admin's user
+# forms, the password change page, createsuperuser and changepassword.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(env("PASSWORD_MIN_LENGTH", default="10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liangpai.accounts.passwords.CommonPasswordVariantValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "liangpai.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": int(env("PASSWORD_MIN_CHARACTER_CLASSES", default="3"))},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -124,6 +140,38 @@ SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", default="1800"))
 SESSION_COOKIE_AGE = int(env("SESSION_ABSOLUTE_SECONDS", default=str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in hardening (SECURITY.md T7; docs/login-security.md). LOGIN_FAILURE_LIMIT wrong passwords
+# for one name within LOGIN_FAILURE_WINDOW_MINUTES lock that name (not an address: a town office
+# shares one) for LOGIN_LOCKOUT_MINUTES, the right password included. axes records the attempts;
+# the window and the lock are decided by liangpai.accounts.lockout (axes has one duration for both).
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", default="5"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(env("LOGIN_FAILURE_WINDOW_MINUTES", default="15"))
+LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", default="30"))
+LOGIN_LOCKOUT_CONTACT = env("LOGIN_LOCKOUT_CONTACT", default="")  # whom a locked user calls, shown as given
+# A header that the reverse proxy in front sets to the client's address (X-Real-IP, X-Forwarded-For);
+# empty: the connection's address. Set it only behind such a proxy: clients can send any header.
+TRUSTED_PROXY_IP_HEADER = env("TRUSTED_PROXY_IP_HEADER", default="")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked name before its password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "liangpai.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCK_OUT_AT_FAILURE = False  # the lock is LockoutHandler's, counted from the failure log
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)  # how long axes keeps its attempt summaries
+AXES_CLIENT_IP_CALLABLE = "liangpai.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "liangpai.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no start-up banner on every manage.py command; the lock itself is logged
+# axes.W006 asks for the address among the lockout parameters; locking by address is what
+# the shared town office networks rule out (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The Django admin asks staff for a code from an authenticator app (TOTP) once per session.
+ADMIN_REQUIRE_TOTP = env_bool("ADMIN_REQUIRE_TOTP", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Liangpai")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

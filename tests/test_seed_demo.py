@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -213,7 +214,8 @@ def test_every_role_has_a_demo_user_who_can_log_in() -> None:
     for username in DEMO_USERNAMES:
         user = User.objects.get(username=username)
         validate_password(DEMO_PASSWORD, user)
-        assert Client().login(username=username, password=DEMO_PASSWORD), username
+        # A request, as every sign-in has: the lockout check (django-axes) refuses one without.
+        assert Client().login(request=HttpRequest(), username=username, password=DEMO_PASSWORD), username
 
 
 def test_demo_users_are_attached_to_what_their_role_needs() -> None:

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +106,33 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.town or self.group or self.enterprise or gettext("全市")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class LoginLock(models.Model):
+    """A sign-in name refused for a while after too many wrong passwords (SECURITY.md T7).
+
+    Kept by name, not by user: a name that belongs to nobody is locked the same way, so the
+    login page never tells whether an account exists. Rows are kept after they end: they are
+    the record of who was locked, when, and who unlocked them.
+    """
+
+    username = models.CharField(_("用户名"), max_length=150, db_index=True)
+    locked_at = models.DateTimeField(_("锁定时间"))
+    until = models.DateTimeField(_("锁定至"))
+    failures = models.PositiveSmallIntegerField(_("失败次数"))
+    ip_address = models.GenericIPAddressField(_("最后一次失败的地址"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("解锁人")
+    )
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = pgettext_lazy("plural", "登录锁定")
+        ordering = ["-locked_at"]
+
+    def __str__(self) -> str:
+        return gettext("%(username)s（锁定至 %(until)s）") % {
+            "username": self.username,
+            "until": timezone.localtime(self.until).strftime("%Y-%m-%d %H:%M"),
+        }

@@ -6,6 +6,7 @@ from liangpai.accounts.models import Membership, Role
 from liangpai.core.audit import verify_chain
 from liangpai.core.models import AuditEvent
 from tests.factories import UserFactory
+from tests.otp import admin_client as verified_admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(cast) -> Client:
     superuser = UserFactory(username="root_admin", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(superuser)
-    return client
+    return verified_admin_client(superuser)
 
 
 def _change_form(user, memberships: list[dict]) -> dict:

@@ -9,14 +9,16 @@ from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_of
 from tests.factories import UserFactory
+from tests.otp import verify_otp
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    return verify_otp(client, root)
 
 
 def _item_data(item: ChecklistItem, **changes: object) -> dict[str, object]:

@@ -8,6 +8,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.organisations.models import Body, RepresentativeGroup
 from liangpai.regions.models import District
 from tests.factories import UserFactory
+from tests.otp import verify_otp
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,9 @@ MODELS = [
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    return verify_otp(client, root)
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -15,6 +15,7 @@ from liangpai.ratings.errors import PeriodError, RulesetFrozen
 from liangpai.ratings.models import CalendarOverride, RulesetVersion
 from liangpai.rules.ruleset import DEFAULT_RULESET
 from liangpai.rules.workdays import is_working_day
+from tests.otp import verify_otp
 from tests.ratings.conftest import AFTER_Q3
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def admin_client(cast):
     user = cast.users["city_admin"]
     user.is_staff = True
     user.save()
-    return cast.client_for("city_admin")
+    return verify_otp(cast.client_for("city_admin"), user)
 
 
 def _form_data(ruleset: RulesetVersion, **changes: object) -> dict[str, object]:
@@ -168,5 +169,6 @@ def test_other_staff_do_not_see_the_ratings_admin(cast):
     user = cast.users["town_a_union"]
     user.is_staff = True
     user.save()
-    response = cast.client_for("town_a_union").get(reverse("admin:ratings_rulesetversion_changelist"))
+    client = verify_otp(cast.client_for("town_a_union"), user)
+    response = client.get(reverse("admin:ratings_rulesetversion_changelist"))
     assert response.status_code == 403
