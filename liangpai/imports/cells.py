@@ -86,7 +86,8 @@ def code_from_text(text: str) -> str:
             number = Decimal(text)
         except InvalidOperation:
             number = Decimal("NaN")
-        if number.is_finite() and number == number.to_integral_value() and abs(number) < Decimal("1e21"):
+        # Size first, without the context: abs() and to_integral_value() overflow on "1E+999999999".
+        if number.is_finite() and number.copy_abs() < Decimal("1e21") and number == number.to_integral_value():
             text = str(int(number))
     return clean_code(text)
 
@@ -127,9 +128,10 @@ def parse_whole_number(raw: Any, text: str, *, label: str, maximum: int) -> int:
     )
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")
-_LOCAL = re.compile(r"^[2-9]\d{6,7}$")
+# ASCII: \d alone also matches the digits of other scripts (٣, ३), which no phone is written in.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
+_LOCAL = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
 
 
 def parse_phone(raw: Any, text: str, *, label: str) -> str:
