@@ -116,7 +116,7 @@ class EnterpriseForm(forms.ModelForm):
 
     def _clean_phone(self, field: str) -> str:
         value = clean_code(self.cleaned_data.get(field) or "")
-        if value and not (value.isdigit() and 7 <= len(value) <= 12):
+        if value and not (value.isascii() and value.isdigit() and 7 <= len(value) <= 12):  # not ² or ٣
             raise forms.ValidationError(_("请填写7–12位数字的电话号码（手机或座机，座机可带区号）。"))
         return value
 

@@ -17,7 +17,7 @@ from liangpai.rules.text import clean_code, clean_text
 def clean_phone(value: str) -> str:
     """A phone number as stored: digits only (spaces, dashes and full-width forms removed)."""
     phone = clean_code(value or "")
-    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+    if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 12):  # not ² or ٣
         raise ValidationError(_("请填写7–12位数字的电话号码（手机或座机，座机可带区号）。"))
     return phone
 
