@@ -122,5 +122,7 @@ def district_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the districts of one town, for the town → district selects (htmx)."""
     districts = districts_visible_to(request.user, Action.ENTERPRISE_VIEW)
     town = request.GET.get("town", "")
-    districts = districts.filter(town_id=int(town)) if town.isdigit() else districts.none()
+    # An id: decimal digits (int("²") fails though "²".isdigit()), and few enough for a 64-bit column.
+    is_id = town.isdecimal() and len(town) <= 18
+    districts = districts.filter(town_id=int(town)) if is_id else districts.none()
     return render(request, "enterprises/list.html#district_options", {"districts": districts})

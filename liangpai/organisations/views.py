@@ -60,7 +60,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def group_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     town = request.GET.get("town", "")
-    if town.isdigit():
+    # An id: decimal digits (int("²") fails though "²".isdigit()), and few enough for a 64-bit column.
+    if town.isdecimal() and len(town) <= 18:
         initial["town"] = towns_visible_to(request.user, Action.ORG_MANAGE).filter(pk=int(town)).first()
     form = GroupForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
