@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor")
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a query
     if q:
         events = events.filter(Q(object_repr__icontains=q) | Q(actor_label__icontains=q) | Q(action__icontains=q))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
