@@ -60,6 +60,7 @@ check: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -r liangpai config -c pyproject.toml --severity-level high --quiet
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: $(VENV)/.dev assets messages
