@@ -179,6 +179,25 @@ def test_axes_reset_command_also_ends_the_lock(inspector, clock):
     assert is_signed_in(sign_in("inspector", PASSWORD))
 
 
+def test_axes_reset_without_a_name_ends_every_lock(inspector, clock):
+    UserFactory(username="colleague")
+    fail(5, clock)
+    fail(5, clock, username="colleague")
+    call_command("axes_reset", stdout=None)
+    assert not LoginLock.objects.filter(ended_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="login.unlock").count() == 2
+
+
+def test_the_failure_log_keeps_each_names_newest_rows(inspector, clock, settings):
+    settings.LOGIN_FAILURE_LIMIT = 100
+    settings.AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 3
+    fail(5, clock)
+    fail(2, clock, username="nobody")
+    times = list(AccessFailureLog.objects.filter(username="inspector").values_list("attempt_time", flat=True))
+    assert sorted(times) == [START + datetime.timedelta(minutes=m) for m in (2, 3, 4)]
+    assert AccessFailureLog.objects.filter(username="nobody").count() == 2
+
+
 def test_the_limits_and_the_contact_are_settings(inspector, clock, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_FAILURE_WINDOW_MINUTES = 5

@@ -103,9 +103,9 @@ def lock_if_limit_reached(username: str, *, ip_address: str | None) -> LoginLock
 
 
 def unlock(*, by: User | None, usernames: list[str], reason: str) -> list[LoginLock]:
-    """End the active locks of `usernames` now (audited) and forget their counted failures.
+    """End the active locks of `usernames` now (audited); the failures before it no longer count.
 
-    axes' own rows for the names go too, so its admin lists no longer show them as failing.
+    axes' own attempt summaries for the names go too, so its admin no longer lists them as failing.
     """
     now = timezone.now()
     with transaction.atomic():
