@@ -275,9 +275,11 @@ def test_this_years_assessments_in_the_first_town_are_in_every_state() -> None:
     assert result.assessments == 20
     assert len(set(Assessment.objects.values_list("enterprise__town", flat=True))) == 1
     for assessment in Assessment.objects.exclude(status="draft"):
-        assert assessment.score is not None and assessment.submitted_by.username == "town_emergency"
+        assert assessment.score is not None
+        assert assessment.submitted_by.username == "town_emergency"
     published = Assessment.objects.filter(status="published").first()
-    assert published.reviewed_by.username == "town_union" and published.published_by.username == "city_admin"
+    assert published.reviewed_by.username == "town_union"
+    assert published.published_by.username == "city_admin"
 
 
 def test_a_year_without_an_active_template_gets_no_assessments() -> None:

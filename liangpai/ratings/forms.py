@@ -45,7 +45,8 @@ class _Version(forms.Form):
 
 class InterviewRecordForm(_Version):
     held_on = forms.DateField(
-        label=gettext_lazy("约谈日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
+        label=gettext_lazy("约谈日期"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
     place = forms.CharField(
         label=gettext_lazy("约谈地点"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
