@@ -100,6 +100,21 @@ def test_closing_again_follows_enterprises_that_come_and_go(cast, inspect):
     assert verify_chain() is None
 
 
+def test_stored_rows_left_after_the_last_active_enterprise_are_left_alone(cast):
+    EnterpriseFactory.create_batch(4, district=cast.district_b)
+    close_quarter(quarter="2026Q3", today=AFTER_Q3)
+    compute_grades(year=2026)
+    last_two = list(Enterprise.objects.order_by("-id").values_list("id", flat=True)[:2])
+    Enterprise.objects.filter(pk__in=last_two).update(status=Enterprise.Status.CLOSED)
+
+    closed = close_quarter(quarter="2026Q3", today=AFTER_Q3)
+    graded = compute_grades(year=2026)
+
+    assert (closed.total, closed.unchanged, graded.total, graded.unchanged) == (5, 5, 5, 5)
+    assert QuarterLight.objects.count() == AnnualGrade.objects.count() == 7
+    assert verify_chain() is None
+
+
 def test_equal_facts_give_one_object_and_each_enterprise_its_own_light(cast, inspect):
     for enterprise in (cast.enterprise_a, cast.enterprise_a2):
         inspect(enterprise, "2026-08-03", general_hazards_not_fixed_on_spot=1)

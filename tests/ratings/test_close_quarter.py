@@ -213,5 +213,6 @@ def test_many_enterprises_are_closed_in_chunks_with_a_bounded_number_of_queries(
     with CaptureQueriesContext(connection) as ctx:
         outcome = close_quarter(quarter="2026Q3", today=AFTER_Q3)
     assert outcome.total == 40
-    # 4 chunks; per chunk: existing lights, interviews, inserts, audit (last hash + insert); plus the set-up.
+    # 4 chunks; per chunk: the insert (ids, COPY / INSERT … RETURNING), audit (lock, last hash, insert), the
+    # interviews and theirs; plus the set-up and the streams read once (facts, stored lights, interviews).
     assert len(ctx.captured_queries) <= 10 + 4 * 8
