@@ -61,7 +61,7 @@ def test_the_application_cannot_update_or_delete_an_event(cast):
         event.delete()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_record_outside_a_transaction_is_refused(cast):
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit.record(actor=None, action="x", target=cast.enterprise_a)
@@ -168,7 +168,7 @@ def test_record_many_names_objects_in_the_site_language(cast):
     assert AuditEvent.objects.get().object_repr == audit._repr(cast.district_a)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_entries_outside_a_transaction_are_refused(cast):
     entry = audit.Entry("enterprises.enterprise", "1", "x", None, {})
     with pytest.raises(RuntimeError, match="inside the transaction"):

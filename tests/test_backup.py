@@ -25,6 +25,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from liangpai.assessments.models import AssessmentAnswer, EvidencePhoto
+from liangpai.checklists.loading import load_default_templates
+from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
 from liangpai.core.backup import (
     MANIFEST,
@@ -59,8 +61,11 @@ def roots(settings, tmp_path):
 @pytest.fixture
 def city(roots):
     """The demo city, an evidence photo, a signed interview scan, an import spreadsheet and a public file."""
+    if not ChecklistTemplate.objects.exists():  # a transactional test without serialized rollback emptied them
+        load_default_templates(ChecklistTemplate, ChecklistCategory, ChecklistItem)
     seed_demo_city(enterprises=ENTERPRISES, seed=7, today=TODAY)
     answer = AssessmentAnswer.objects.order_by("pk").first()
+    assert answer is not None, "the demo city's 2026 assessments give the photo an answer"
     photo = EvidencePhoto(
         answer=answer, content_type="image/jpeg", sha256="0" * 64, width=4, height=3, size=5, uploaded_by=None
     )

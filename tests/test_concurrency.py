@@ -53,7 +53,7 @@ ITEM_CONFLICT = "保存失败：在您打开此页面之后，别人已修改了
 MEMBER_CONFLICT = "保存失败：在您打开此页面之后，别人已修改了这位成员的信息。请刷新页面查看最新内容后再修改。"
 INCOMPLETE_FORM = "页面内容不完整或已过期，请刷新页面后重新填写。"
 
-transactional = pytest.mark.django_db(transaction=True)
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_trials_add_up_to_at_least_a_thousand_per_database():

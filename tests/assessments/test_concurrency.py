@@ -25,7 +25,7 @@ SAVE_TRIALS = 300
 SAVE_OR_SUBMIT_TRIALS = 100
 CONFLICT = "别人已修改了这份评估"
 
-transactional = pytest.mark.django_db(transaction=True)
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _started(cast: Cast) -> Assessment:

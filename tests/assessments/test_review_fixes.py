@@ -173,7 +173,7 @@ def test_a_returned_and_resubmitted_assessment_does_not_show_the_earlier_review(
 # --- services ---------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_photo_file_that_cannot_be_deleted_does_not_take_the_new_photo_with_it(cast, monkeypatch, caplog):
     """Removing a photo deletes its file after the commit; if that fails, the photo just added must stay whole."""
     load_default_templates(ChecklistTemplate, ChecklistCategory, ChecklistItem)  # a flushed database has none

@@ -26,7 +26,7 @@ from liangpai.checklists.models import ChecklistCategory, ChecklistItem, Checkli
 from liangpai.core.models import AuditEvent
 from tests.e2e.assessment_fixtures import PhoneFactory, Shots, phone_jpeg
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 #: The default templates are active for 2026; the journey happens in that year's assessment season.
 ASSESSMENT_DAY = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from liangpai.accounts.models import User
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct-horse-battery"
 

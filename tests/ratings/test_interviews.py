@@ -126,7 +126,7 @@ def test_a_rejected_scan_stores_nothing(cast, interview):
     assert (interview.status, interview.signed_scan.name) == ("due", "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_records_of_one_interview_lose_no_update(cast, inspect, ruleset_2026):
     """Several officers save the same opened form at once: exactly one wins, the others get a conflict."""
     inspect(cast.enterprise_a, "2026-08-03", major_hazards=1)
