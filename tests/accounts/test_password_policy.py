@@ -140,3 +140,8 @@ def test_the_password_change_page_needs_the_old_password():
     user.refresh_from_db()
     assert user.check_password("correct-horse-battery")
     assert not AuditEvent.objects.exists()
+
+
+def test_every_page_links_the_signed_in_user_to_the_password_change_page(cast):
+    page = cast.client_for("group_member").get(reverse("home")).content.decode()
+    assert f'href="{reverse("password_change")}"' in page
