@@ -44,6 +44,7 @@ def progress(answers: list[AssessmentAnswer]) -> tuple[int, int]:
 EVENT_LABELS = {
     "assessment.create": _("开始评估"),
     "assessment.save": _("保存填写内容"),
+    "assessment.photo_add": _("上传照片"),
     "assessment.submit": _("提交审核"),
     "assessment.return": _("退回修改"),
     "assessment.review": _("审核通过"),

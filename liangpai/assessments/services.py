@@ -286,21 +286,7 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
                 transaction.on_commit(lambda: _delete_files(gone), robust=True)
             added: list[str] = []
             for answer_id, cleaned in new_images.items():
-                row = answers[answer_id]
-                for image in cleaned:
-                    photo = EvidencePhoto(
-                        answer=row,
-                        content_type=image.content_type,
-                        sha256=image.sha256,
-                        width=image.width,
-                        height=image.height,
-                        size=len(image.data),
-                        uploaded_by=by,
-                    )
-                    photo.file.save(f"photo{image.extension}", ContentFile(image.data), save=False)
-                    stored_files.append(photo.file.name or "")
-                    photo.save()
-                    added.append(f"{row.item.code}:{image.sha256[:12]}")
+                added += _store_photos(answers[answer_id], cleaned, by, stored_files)
             if added:
                 after["photos_added"] = added
             if not after and not before:
@@ -312,6 +298,61 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
         _delete_files(stored_files)
         raise
     return current
+
+
+def _store_photos(row: AssessmentAnswer, cleaned: list[images.CleanImage], by: Any, stored: list[str]) -> list[str]:
+    """Store re-encoded photos for an answer; each file's name goes into `stored` (to delete on rollback)."""
+    added = []
+    for image in cleaned:
+        photo = EvidencePhoto(
+            answer=row,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            width=image.width,
+            height=image.height,
+            size=len(image.data),
+            uploaded_by=by,
+        )
+        photo.file.save(f"photo{image.extension}", ContentFile(image.data), save=False)
+        stored.append(photo.file.name or "")
+        photo.save()
+        added.append(f"{row.item.code}:{image.sha256[:12]}")
+    return added
+
+
+def add_photos(*, by: Any, assessment: Assessment, answer_id: int, uploads: Sequence[Any]) -> list[EvidencePhoto]:
+    """Add photos to one answer of a draft at once, as they are taken (no need to wait for the whole checklist).
+
+    Photos only add evidence: they leave the answers and the assessment's version alone, so a
+    checklist form opened before stays valid. Removing a photo goes with the checklist's save.
+    """
+    if not can(by, Action.ASSESSMENT_FILL, assessment.enterprise):
+        raise PermissionDenied
+    if not uploads:
+        raise AnswerErrors(_("请先选择要上传的照片。"), {answer_id: [_("请先选择要上传的照片。")]})
+    cleaned, photo_errors = _check_photos(uploads)  # decoded before the row is locked: a big photo takes a moment
+    stored_files: list[str] = []
+    try:
+        with transaction.atomic():
+            current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+            if current.status != Status.DRAFT:
+                raise TransitionError(
+                    _("这份评估“%(status)s”，只有填报中的评估可以修改。") % {"status": current.get_status_display()}
+                )
+            row = current.answers.select_related("item").filter(pk=answer_id).first()
+            if row is None:
+                raise AssessmentError(_("表单与这份评估不符，请刷新页面后重新填写。"))
+            if photo_errors:
+                raise AnswerErrors(photo_errors[0], {answer_id: photo_errors})
+            if row.photos.count() + len(cleaned) > MAX_PHOTOS_PER_ITEM:
+                message = _("每个评价项目最多保留 %(max)s 张照片，请先删除一些再上传。") % {"max": MAX_PHOTOS_PER_ITEM}
+                raise AnswerErrors(message, {answer_id: [message]})
+            added = _store_photos(row, cleaned, by, stored_files)
+            audit.record(actor=by, action="assessment.photo_add", target=current, after={"photos_added": added})
+    except BaseException:
+        _delete_files(stored_files)
+        raise
+    return list(EvidencePhoto.objects.filter(file__in=stored_files))
 
 
 def _delete_files(names: list[str]) -> None:
@@ -423,7 +464,7 @@ def authors_of_round(assessment: Assessment) -> set[int]:
     for action, actor_id in events.iterator():
         if action in _ROUND_STARTS:
             break
-        if action in ("assessment.save", "assessment.submit") and actor_id:
+        if action in ("assessment.save", "assessment.photo_add", "assessment.submit") and actor_id:
             authors.add(actor_id)
     return authors
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.assessment_edit, name="edit"),
     path("<int:pk>/move/", views.assessment_move, name="move"),
     path("<int:pk>/photos/<int:photo>/", views.evidence_photo, name="photo"),
+    path("<int:pk>/answers/<int:answer>/photos/", views.add_photos, name="add_photos"),
 ]

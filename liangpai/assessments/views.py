@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -215,6 +216,51 @@ def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, str(step.done) if step else _("已完成。"))
     return redirect("assessments:detail", pk=assessment.pk)
+
+
+@csrf_exempt  # checked by `_add_photos` once the size-limiting upload handler is in place
+@requires(Action.ASSESSMENT_FILL)
+@require_POST
+def add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
+    uploads.install(request, limit=int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)))
+    return _add_photos(request, pk, answer)
+
+
+@csrf_protect
+def _add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
+    """One item's photos, uploaded as soon as they are chosen (htmx swaps the item's photo area)."""
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
+        raise PermissionDenied
+    row = get_object_or_404(AssessmentAnswer.objects.select_related("item"), pk=answer, assessment=assessment)
+    errors: list[str] = []
+    added = 0
+    if request.FILES is not None and uploads.too_large(request):  # reading the files parses the body
+        limit = int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)) // (1024 * 1024)
+        errors.append(_("照片超过 %(mb)s MB，没有上传。请换一张较小的照片（或调低相机分辨率）。") % {"mb": limit})
+    else:
+        try:
+            added = len(
+                services.add_photos(
+                    by=request.user,
+                    assessment=assessment,
+                    answer_id=row.pk,
+                    uploads=request.FILES.getlist(f"a{row.pk}-photos"),
+                )
+            )
+        except services.AnswerErrors as exc:
+            errors = exc.by_answer.get(row.pk) or [exc.message]
+        except RatingsError as exc:
+            errors = [exc.message]
+    if not request.headers.get("HX-Request"):  # without scripts: back to the checklist, at the item
+        for error in errors:
+            messages.error(request, error)
+        if added:
+            messages.success(request, _("已上传照片。"))
+        return redirect(reverse("assessments:edit", args=[assessment.pk]) + f"#item-{row.pk}")
+    context = {"assessment": assessment, "answer": row, "photo_errors": errors, "photo_added": added}
+    # A refusal is answered 200 too: htmx swaps only successful answers, and the message belongs in place.
+    return render(request, "assessments/_photos.html", context)
 
 
 @requires(Action.ASSESSMENT_VIEW)

@@ -230,7 +230,8 @@ def test_a_photo_is_stored_re_encoded_without_its_metadata(cast, draft):
     assert event.after["photos_added"] == [f"{answer.item.code}:{photo.sha256[:12]}"]
 
 
-def test_a_file_that_is_not_a_photo_rejects_the_whole_save(cast, draft):
+def test_a_file_that_is_not_a_photo_rejects_the_whole_save(cast, draft, settings, tmp_path):
+    settings.PRIVATE_ROOT = tmp_path  # this test's own files only (other workers store photos meanwhile)
     answer = _first_scored(draft)
     fake = SimpleUploadedFile("照片.jpg", b"<svg onload=alert(1)></svg>", content_type="image/jpeg")
     before = _stored_files()

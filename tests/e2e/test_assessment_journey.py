@@ -63,7 +63,10 @@ def test_an_assessment_from_a_phone_to_the_published_score(
 
     # --- the assessor, in the factory, starts the assessment from the enterprise page ------------
     assessor = phone("town_a_emergency")
-    assessor.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    assessor.on(
+        "console",
+        lambda msg: console_errors.append(msg.text + " @ " + str(msg.location)) if msg.type == "error" else None,
+    )
     assessor.goto(live_server.url + reverse("enterprises:detail", args=[enterprise.pk]))
     fits_the_phone(assessor)
     assessor.get_by_role("button", name="开始 2026 年度评估").tap()
@@ -114,6 +117,10 @@ def test_an_assessment_from_a_phone_to_the_published_score(
     card.get_by_label("添加照片").set_input_files(
         files=[{"name": "IMG_20261120_093512.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg()}]
     )
+    # The photo goes up as soon as it is chosen, before the checklist is saved.
+    expect(card.get_by_text("已上传 1 张照片。")).to_be_visible()
+    expect(card.get_by_role("img", name="照片 1")).to_be_visible()
+    assert EvidencePhoto.objects.count() == 1
     assessor.locator(f"#item-{not_applicable.pk}").get_by_label("不适用").check()
     assessor.locator(f"#item-{veto.pk}").get_by_label("未发生，符合").check()
     save_bar.get_by_role("button", name="保存草稿").tap()
@@ -204,7 +211,7 @@ def test_an_assessment_from_a_phone_to_the_published_score(
 
     # Every step in the record, newest first, by the name of the person who took it.
     record = publisher.locator("h2:has-text('处理记录') + ul > li")
-    expect(record).to_have_count(6)
+    expect(record).to_have_count(7)
     names = dict(User.objects.values_list("username", "full_name"))
     expected = [
         (names["city_admin"], "发布评估结果"),
@@ -212,6 +219,7 @@ def test_an_assessment_from_a_phone_to_the_published_score(
         (names["town_a_emergency"], "提交审核"),
         (names["town_a_emergency"], "保存填写内容"),
         (names["town_a_emergency"], "保存填写内容"),
+        (names["town_a_emergency"], "上传照片"),
         (names["town_a_emergency"], "开始评估"),
     ]
     for row, (who, what) in zip(record.all(), expected, strict=True):

@@ -83,6 +83,7 @@ NOT_PAGES = {
     "assessments/export.xlsx": "a spreadsheet download",
     "assessments/<int:pk>/move/": "POST only: submit, return, publish",
     "assessments/<int:pk>/photos/<int:photo>/": "an evidence photo (an image)",
+    "assessments/<int:pk>/answers/<int:answer>/photos/": "POST only: an item's photos, uploaded as they are chosen",
     "i18n/setlang/": "POST only: switches the language",
     "^media/(?P<path>.*)$": "uploaded files, served by Django only with DEBUG on",
 }
