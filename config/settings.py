@@ -242,7 +242,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # django-axes notes every sign-in at INFO; its records are in the database (and lockouts in the audit log).
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }
 
 #: Rows per page on list pages.
