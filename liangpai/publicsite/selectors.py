@@ -1,10 +1,10 @@
 """What anyone may read about an enterprise: its name, its town and its published results (MISSION.md R7).
 
 The public page (the plaque's QR code) and the open API read through here, so both show
-exactly the same thing. Results come only from published rows: the year's grades and
-the quarter's lights through `ratings.publication.published_grades` / `published_lights`,
-and an enterprise's own results filtered on `is_published` in the same way, so working
-data (computed, overridden, requested but not approved) never leaves. Nothing personal
+exactly the same thing. Results come only through `ratings.publication`'s published
+selectors (a period's: `published_grades` / `published_lights`; an enterprise's:
+`enterprise_published_grades` / `enterprise_published_lights`), so working data
+(computed, overridden, requested but not approved) never leaves. Nothing personal
 is read: no contact, phone or address column is even selected.
 """
 
@@ -15,7 +15,12 @@ from django.db.models import QuerySet
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.selectors import search_q
 from liangpai.ratings.models import AnnualGrade, QuarterLight
-from liangpai.ratings.publication import published_grades, published_lights
+from liangpai.ratings.publication import (
+    enterprise_published_grades,
+    enterprise_published_lights,
+    published_grades,
+    published_lights,
+)
 from liangpai.rules import credit_code
 from liangpai.rules.credit_code import CreditCodeError
 from liangpai.rules.periods import Quarter, Year
@@ -75,15 +80,8 @@ def public_status(enterprise: Enterprise, *, year: int) -> PublicStatus:
 
     The latest published grade is the plaque the enterprise posts (R-DOWNGRADE-6).
     """
-    grade_row = (
-        AnnualGrade.objects.filter(enterprise=enterprise, is_published=True)
-        .order_by("-year")
-        .values_list("year", "final_grade")
-        .first()
-    )
-    lights = dict(
-        QuarterLight.objects.filter(enterprise=enterprise, year=year, is_published=True).values_list("number", "light")
-    )
+    grade_row = enterprise_published_grades(enterprise).values_list("year", "final_grade").first()
+    lights = dict(enterprise_published_lights(enterprise, year).values_list("number", "light"))
     return PublicStatus(
         enterprise=enterprise,
         grade=PublishedGrade(year=grade_row[0], level=grade_row[1]) if grade_row else None,

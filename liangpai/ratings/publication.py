@@ -8,8 +8,10 @@ keeps a snapshot of what was published, and from then on `close_quarter`,
 The approver approves what was requested: if the results changed after the request,
 the approval is refused and a new request is needed.
 
-`published_lights` and `published_grades` are the only way public pages and the API
-read results: unpublished working data never leaves through them.
+`published_lights` and `published_grades` (a period's results) and
+`enterprise_published_grades` / `enterprise_published_lights` (one enterprise's) are the
+only way public pages and the API read results: unpublished working data never leaves
+through them.
 """
 
 import hashlib
@@ -221,3 +223,14 @@ def published_grades(year: int | str | Year) -> QuerySet[AnnualGrade]:
     """The year's published grades (nothing while unpublished): for public pages and the API."""
     value = year.value if isinstance(year, Year) else parse_year(str(year)).value
     return AnnualGrade.objects.filter(year=value, is_published=True).select_related("enterprise")
+
+
+def enterprise_published_grades(enterprise: Any) -> QuerySet[AnnualGrade]:
+    """`enterprise`'s published grades, latest first: the first is the plaque it posts (R-DOWNGRADE-6)."""
+    return AnnualGrade.objects.filter(enterprise=enterprise, is_published=True).order_by("-year")
+
+
+def enterprise_published_lights(enterprise: Any, year: int | str | Year) -> QuerySet[QuarterLight]:
+    """`enterprise`'s published lights of `year`, by quarter (a quarter not yet published is absent)."""
+    value = year.value if isinstance(year, Year) else parse_year(str(year)).value
+    return QuarterLight.objects.filter(enterprise=enterprise, year=value, is_published=True).order_by("number")
