@@ -8,9 +8,10 @@ from liangpai.core.access import Action, districts_visible_to, towns_visible_to
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.enterprises.selectors import EnterpriseFilters
 from liangpai.enterprises.services import EDITABLE_FIELDS
+from liangpai.regions.forms import clean_phone
 from liangpai.regions.models import District, Town
 from liangpai.rules import credit_code
-from liangpai.rules.text import clean_code, clean_text
+from liangpai.rules.text import clean_text
 
 _YES_NO = [("", gettext_lazy("全部")), ("1", gettext_lazy("是")), ("0", gettext_lazy("否"))]
 
@@ -114,17 +115,11 @@ class EnterpriseForm(forms.ModelForm):
     def clean_credit_code(self) -> str:
         return credit_code.normalise(self.cleaned_data["credit_code"])
 
-    def _clean_phone(self, field: str) -> str:
-        value = clean_code(self.cleaned_data.get(field) or "")
-        if value and not (value.isascii() and value.isdigit() and 7 <= len(value) <= 12):  # not ² or ٣
-            raise forms.ValidationError(_("请填写7–12位数字的电话号码（手机或座机，座机可带区号）。"))
-        return value
-
     def clean_union_chair_phone(self) -> str:
-        return self._clean_phone("union_chair_phone")
+        return clean_phone(self.cleaned_data.get("union_chair_phone") or "")
 
     def clean_safety_contact_phone(self) -> str:
-        return self._clean_phone("safety_contact_phone")
+        return clean_phone(self.cleaned_data.get("safety_contact_phone") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,17 +9,9 @@ from liangpai.core.access import Action, districts_visible_to, towns_visible_to
 from liangpai.enterprises.models import Industry
 from liangpai.organisations import selectors
 from liangpai.organisations.models import GroupMember
-from liangpai.regions.forms import StyledForm, reason_field
+from liangpai.regions.forms import StyledForm, clean_phone, reason_field
 from liangpai.regions.models import District, Town
-from liangpai.rules.text import clean_code, clean_text
-
-
-def clean_phone(value: str) -> str:
-    """A phone number as stored: digits only (spaces, dashes and full-width forms removed)."""
-    phone = clean_code(value or "")
-    if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 12):  # not ² or ٣
-        raise ValidationError(_("请填写7–12位数字的电话号码（手机或座机，座机可带区号）。"))
-    return phone
+from liangpai.rules.text import clean_text
 
 
 def _required_text(value: str, message: str) -> str:

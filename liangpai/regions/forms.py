@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liangpai.rules.text import clean_text
+from liangpai.rules.text import clean_code, clean_text
 
 
 class StyledForm(forms.Form):
@@ -33,6 +34,14 @@ def reason_field(label: str | Any = None) -> forms.CharField:
         required=False,
         help_text=gettext_lazy("说明为什么修改，将记入审计记录。"),
     )
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as stored: digits only (spaces, dashes and full-width forms removed)."""
+    phone = clean_code(value or "")
+    if phone and not (phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 12):  # not ² or ٣
+        raise ValidationError(_("请填写7–12位数字的电话号码（手机或座机，座机可带区号）。"))
+    return phone
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
