@@ -177,19 +177,6 @@ class CalendarOverrideAdmin(RulesAccess, AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-_INSPECTION_FIELDS = [
-    "enterprise",
-    "inspected_on",
-    "general_hazards_fixed_on_spot",
-    "general_hazards_not_fixed_on_spot",
-    "major_hazards",
-    "refused_inspection",
-    "refused_letter",
-    "accidents",
-    "note",
-]
-
-
 @admin.register(InspectionResult)
 class InspectionResultAdmin(RulesAccess, AuditedAdmin):
     list_display = ["enterprise", "inspected_on", "quarter", "major_hazards", "general_hazards_not_fixed_on_spot"]
@@ -197,8 +184,8 @@ class InspectionResultAdmin(RulesAccess, AuditedAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
-    fields = tuple(_INSPECTION_FIELDS)
-    audited_fields = [name if name != "enterprise" else "enterprise_id" for name in _INSPECTION_FIELDS]
+    fields = ("enterprise", *InspectionResult.FINDINGS, "note")
+    audited_fields = ["enterprise_id", *InspectionResult.FINDINGS, "note"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:

@@ -419,19 +419,7 @@ def record_inspection_result(*, by: Any, enterprise: Enterprise, reason: str = "
             actor=by,
             action="inspection_result.create",
             target=result,
-            after=audit.snapshot(
-                result,
-                [
-                    "inspected_on",
-                    "general_hazards_fixed_on_spot",
-                    "general_hazards_not_fixed_on_spot",
-                    "major_hazards",
-                    "refused_inspection",
-                    "refused_letter",
-                    "accidents",
-                    "source",
-                ],
-            ),
+            after=audit.snapshot(result, [*InspectionResult.FINDINGS, "source"]),
             reason=reason,
         )
     return result

@@ -188,6 +188,17 @@ class InspectionResult(models.Model):
         MANUAL = "manual", _("手工录入")
         IMPORTED = "imported", _("导入")
 
+    # What the inspection found: the fields the admin edits and the audit record keeps.
+    FINDINGS = (
+        "inspected_on",
+        "general_hazards_fixed_on_spot",
+        "general_hazards_not_fixed_on_spot",
+        "major_hazards",
+        "refused_inspection",
+        "refused_letter",
+        "accidents",
+    )
+
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="inspection_results", verbose_name=_("企业")
     )

@@ -12,7 +12,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.ratings import rulesets
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.errors import PeriodError, RulesetFrozen
-from liangpai.ratings.models import CalendarOverride, RulesetVersion
+from liangpai.ratings.models import CalendarOverride, InspectionResult, RulesetVersion
 from liangpai.rules.ruleset import DEFAULT_RULESET
 from liangpai.rules.workdays import is_working_day
 from tests.otp import verify_otp
@@ -163,6 +163,44 @@ def test_calendar_overrides_are_added_in_the_admin_and_audited(cast, admin_clien
     override = CalendarOverride.objects.get()
     assert override.created_by == cast.users["city_admin"]
     assert AuditEvent.objects.filter(action="admin.calendaroverride.create").count() == 1
+
+
+def test_inspection_results_are_added_in_the_admin_and_audited_with_their_findings(cast, admin_client):
+    response = admin_client.post(
+        reverse("admin:ratings_inspectionresult_add"),
+        {
+            "enterprise": cast.enterprise_a.pk,
+            "inspected_on": "2026-08-03",
+            "general_hazards_fixed_on_spot": "2",
+            "general_hazards_not_fixed_on_spot": "1",
+            "major_hazards": "0",
+            "accidents": "0",
+            "refused_letter": "on",
+            "note": "现场督查",
+        },
+    )
+    assert response.status_code == 302
+    result = InspectionResult.objects.get()
+    assert (result.quarter, result.recorded_by) == ("2026Q3", cast.users["city_admin"])
+    event = AuditEvent.objects.get(action="admin.inspectionresult.create")
+    assert event.after["enterprise_id"] == cast.enterprise_a.pk
+    assert event.after["refused_letter"] is True
+    assert set(event.after) == {"enterprise_id", *InspectionResult.FINDINGS, "note"}
+
+
+def test_an_inspection_result_recorded_by_the_service_is_audited_with_its_findings_and_source(cast, inspect):
+    inspect(cast.enterprise_a, "2026-08-03", major_hazards=1)
+    event = AuditEvent.objects.get(action="inspection_result.create")
+    assert event.after == {
+        "inspected_on": "2026-08-03",
+        "general_hazards_fixed_on_spot": 0,
+        "general_hazards_not_fixed_on_spot": 0,
+        "major_hazards": 1,
+        "refused_inspection": False,
+        "refused_letter": False,
+        "accidents": 0,
+        "source": "manual",
+    }
 
 
 def test_other_staff_do_not_see_the_ratings_admin(cast):
