@@ -2,12 +2,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate, VetoKey
 from liangpai.checklists.services import MAX_YEAR, MIN_YEAR
-from liangpai.regions.forms import StyledForm, reason_field
+from liangpai.regions.forms import StyledForm, VersionedForm, reason_field
 
 
 class CopyTemplateForm(StyledForm):
@@ -31,7 +30,7 @@ class CopyTemplateForm(StyledForm):
         self.fields["year"].widget.attrs["inputmode"] = "numeric"
 
 
-class ItemForm(StyledForm):
+class ItemForm(VersionedForm):
     code = forms.CharField(label=gettext_lazy("代码"), max_length=20)
     text = forms.CharField(label=gettext_lazy("评价内容"), widget=forms.Textarea(attrs={"rows": 3}))
     max_score = forms.DecimalField(
@@ -56,25 +55,17 @@ class ItemForm(StyledForm):
     )
     order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=32767, required=False)
     reason = reason_field()
-    #: The item's version when the form was opened (editing only): saving a stale form is a conflict.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args: Any, item: ChecklistItem | None = None, **kwargs: Any) -> None:
         if item is not None:
             kwargs.setdefault("initial", {f: getattr(item, f) for f in self.declared_fields if f != "reason"})
-        super().__init__(*args, **kwargs)
-        if item is None:
-            del self.fields["version"]  # a new item has no version to be stale against
+        super().__init__(*args, editing=item is not None, **kwargs)
         self.fields["max_score"].widget.attrs["inputmode"] = "decimal"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         if not data.get("is_veto"):
             data["veto_key"] = ""  # a choice left over from when the item was a veto item
-        if "version" in self.fields and not data.get("version"):
-            # A hidden field's own error would show nowhere: the form says it above the fields.
-            self.errors.pop("version", None)
-            raise forms.ValidationError(_("页面内容不完整或已过期，请刷新页面后重新填写。"), code="no_version")
         return data
 
     def item_fields(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from liangpai.core.access import Action, districts_visible_to, towns_visible_to
 from liangpai.enterprises.models import Industry
 from liangpai.organisations import selectors
 from liangpai.organisations.models import GroupMember
-from liangpai.regions.forms import StyledForm, clean_phone, reason_field
+from liangpai.regions.forms import StyledForm, VersionedForm, clean_phone, reason_field
 from liangpai.regions.models import District, Town
 from liangpai.rules.text import clean_text
 
@@ -123,7 +123,7 @@ class GroupForm(StyledForm):
         return (self.cleaned_data.get("note") or "").strip()
 
 
-class MemberForm(StyledForm):
+class MemberForm(VersionedForm):
     name = forms.CharField(
         label=gettext_lazy("姓名"), max_length=50, error_messages={"required": gettext_lazy("请填写姓名。")}
     )
@@ -135,16 +135,12 @@ class MemberForm(StyledForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     reason = reason_field()
-    #: The member's version when the form was opened (editing only): saving a stale form is a conflict.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args: Any, member: GroupMember | None = None, **kwargs: Any) -> None:
         if member is not None:
             initial = {"name": member.name, "work_unit": member.work_unit, "phone": member.phone}
             kwargs.setdefault("initial", initial | {"version": member.version})
-        super().__init__(*args, **kwargs)
-        if member is None:
-            del self.fields["version"]  # a new member has no version to be stale against
+        super().__init__(*args, editing=member is not None, **kwargs)
 
     def clean_name(self) -> str:
         return _required_text(self.cleaned_data["name"], _("请填写姓名。"))
@@ -154,14 +150,6 @@ class MemberForm(StyledForm):
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone") or "")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "version" in self.fields and not data.get("version"):
-            # A hidden field's own error would show nowhere: the form says it above the fields.
-            self.errors.pop("version", None)
-            raise ValidationError(_("页面内容不完整或已过期，请刷新页面后重新填写。"), code="no_version")
-        return data
 
 
 class ReasonForm(StyledForm):

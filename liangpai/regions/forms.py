@@ -26,6 +26,30 @@ class StyledForm(forms.Form):
             widget.attrs.setdefault("class", css)
 
 
+class VersionedForm(StyledForm):
+    """A form that edits a record under optimistic locking (SECURITY.md T9).
+
+    It carries the record's version as the page showed it; the service refuses the save if
+    someone saved the record since. A form for a new record (`editing=False`) has no version.
+    """
+
+    #: The record's version when the form was opened (editing only): saving a stale form is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, editing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]  # a new record has no version to be stale against
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "version" in self.fields and not data.get("version"):
+            # A hidden field's own error would show nowhere: the form says it above the fields.
+            self.errors.pop("version", None)
+            raise ValidationError(_("页面内容不完整或已过期，请刷新页面后重新填写。"), code="no_version")
+        return data
+
+
 def reason_field(label: str | Any = None) -> forms.CharField:
     return forms.CharField(
         label=label or gettext_lazy("修改说明"),
