@@ -62,7 +62,7 @@ MANIFEST = "manifest.json"
 DATA_DIR = "data"
 FILES_DIR = "files"
 CHUNK_ROWS = 2000
-_COPY_BYTES = 1024 * 1024
+COPY_BYTES = 1024 * 1024
 
 #: Tables left out of every backup, with the reason the manifest gives.
 EXCLUDED = {
@@ -393,14 +393,19 @@ def safe_relative(path: str) -> bool:
     return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path and "\0" not in path
 
 
-def hash_file(path: Path) -> tuple[int, str]:
+def hash_stream(handle: IO[bytes]) -> tuple[int, str]:
+    """The size and sha256 of what is left to read from `handle`, read a chunk at a time."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_COPY_BYTES):
-            digest.update(chunk)
-            size += len(chunk)
+    while chunk := handle.read(COPY_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
     return size, digest.hexdigest()
+
+
+def hash_file(path: Path) -> tuple[int, str]:
+    with path.open("rb") as handle:
+        return hash_stream(handle)
 
 
 def _referenced_but_missing(models: list[type[Model]], roots: dict[str, Path]) -> list[dict[str, Any]]:

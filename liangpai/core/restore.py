@@ -45,6 +45,7 @@ from django.db.models import Model
 from liangpai.core.audit import verify_chain
 from liangpai.core.backup import (
     CHUNK_ROWS,
+    COPY_BYTES,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
@@ -54,6 +55,7 @@ from liangpai.core.backup import (
     backed_up_models,
     file_roots,
     hash_file,
+    hash_stream,
     member_name,
     migration_state,
     model_label,
@@ -63,7 +65,6 @@ from liangpai.core.backup import (
     walk_files,
 )
 
-_COPY_BYTES = 1024 * 1024
 _MAX_LISTED = 50  # rows named in a refusal
 
 
@@ -206,7 +207,7 @@ def check_archive(archive: Archive, *, deep: bool = False) -> list[Message]:
             continue
         if not found.isreg():
             continue
-        actual_size, actual_sha256 = _hash_stream(archive.open_member(name))
+        actual_size, actual_sha256 = hash_stream(archive.open_member(name))
         if actual_size != size or actual_sha256 != sha256:
             problems.append(
                 Message(
@@ -228,15 +229,6 @@ def check_archive(archive: Archive, *, deep: bool = False) -> list[Message]:
                 continue
             problems.extend(_compare_table(table, rows, digest.hexdigest(), where=IN_ARCHIVE))
     return problems
-
-
-def _hash_stream(handle: IO[bytes]) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := handle.read(_COPY_BYTES):
-        digest.update(chunk)
-        size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def _table_lines(archive: Archive, member: str) -> Iterator[bytes]:
@@ -508,7 +500,7 @@ def _restore_files(archive: Archive) -> list[Message]:
         scratch = target.with_name(f".restore-{uuid.uuid4().hex}")
         digest = hashlib.sha256()
         with archive.open_member(member_name(stored["root"], stored["path"])) as source, scratch.open("wb") as out:
-            while chunk := source.read(_COPY_BYTES):
+            while chunk := source.read(COPY_BYTES):
                 digest.update(chunk)
                 out.write(chunk)
         if settings.FILE_UPLOAD_PERMISSIONS is not None:
