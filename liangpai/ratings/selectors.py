@@ -59,9 +59,7 @@ class RatingsPanel:
 
 
 def _light_cell(row: QuarterLight) -> LightCell:
-    reasons = [light_reason_text(reason) for reason in codec.light_reasons_from_json(row.reasons)]
-    interview = getattr(row, "interview", None)
-    return LightCell(row=row, reasons=reasons, interview=interview)
+    return LightCell(row=row, reasons=light_reasons(row), interview=getattr(row, "interview", None))
 
 
 def _grade_cell(row: AnnualGrade) -> GradeCell:
