@@ -135,6 +135,6 @@ class Table:
         assignments = ", ".join(f"{column} = %s" for column in self.columns)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {self.table} SET {assignments} WHERE id = %s",  # noqa: S608 -- names from model meta
+                f"UPDATE {self.table} SET {assignments} WHERE {self.quoted_pk} = %s",  # noqa: S608 -- names from model meta
                 [(*values, pk) for pk, values in rows],
             )
