@@ -83,6 +83,12 @@ def _locked_draft(template_id: int) -> ChecklistTemplate:
     return template
 
 
+def _locked_item(item: ChecklistItem) -> tuple[ChecklistTemplate, ChecklistItem]:
+    """The item's template (a draft, or refused) and the item as saved, both locked until the transaction ends."""
+    template = _locked_draft(ChecklistCategory.objects.values_list("template_id", flat=True).get(pk=item.category_id))
+    return template, ChecklistItem.objects.select_for_update().get(pk=item.pk)
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     changed = sorted(k for k in after if after[k] != before.get(k))
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
@@ -285,10 +291,7 @@ def update_item(
     """
     _check_access(by)
     with transaction.atomic():
-        template = _locked_draft(
-            ChecklistCategory.objects.values_list("template_id", flat=True).get(pk=item.category_id)
-        )
-        current = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        template, current = _locked_item(item)
         before = _item_state(current)
         current.code, current.text, current.max_score = code.strip(), text.strip(), max_score
         current.guidance, current.evidence = guidance.strip(), evidence.strip()
@@ -311,10 +314,7 @@ def remove_item(*, by: Any, item: ChecklistItem, reason: str = "") -> None:
     """Take an item out of a draft."""
     _check_access(by)
     with transaction.atomic():
-        template = _locked_draft(
-            ChecklistCategory.objects.values_list("template_id", flat=True).get(pk=item.category_id)
-        )
-        current = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        template, current = _locked_item(item)
         audit.record(
             actor=by,
             action="checklist_item.delete",
