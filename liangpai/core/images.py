@@ -249,6 +249,11 @@ def _failure(exc: BaseException) -> ImageRejected:
     return _rejected("corrupt")
 
 
+def max_upload_bytes() -> int:
+    """The largest upload `clean_image` reads (IMAGE_MAX_UPLOAD_BYTES now): for upload handlers and messages."""
+    return _setting("IMAGE_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+
+
 def _max_pixels() -> int:
     return _setting("IMAGE_MAX_PIXELS", MAX_PIXELS)
 
@@ -354,7 +359,7 @@ def _encode(picture: Image.Image) -> tuple[bytes, str]:
 
 
 def _read(upload: Upload) -> bytes:
-    limit = _setting("IMAGE_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+    limit = max_upload_bytes()
     declared = getattr(upload, "size", None)
     if isinstance(declared, int) and declared > limit:
         raise _rejected("too_large", size=_megabytes(declared), limit=_megabytes(limit))
