@@ -278,7 +278,7 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
                     before[name], after[name] = old_header[name], new_header[name]
             removed = [photo_ids[pk] for pk in sorted(changes.removed_photos)]
             if removed:
-                before["photos_removed"] = [f"{a.item.code}:{p.sha256[:12]}" for a, p in removed]
+                before["photos_removed"] = [label for a, p in removed for label in _photo_labels(a, [p])]
                 gone = [photo.file.name or "" for _answer, photo in removed]
                 EvidencePhoto.objects.filter(pk__in=changes.removed_photos).delete()
                 # Robust: the save is committed by then, and a file that cannot be deleted must not
@@ -286,7 +286,8 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
                 transaction.on_commit(lambda: _delete_files(gone), robust=True)
             added: list[str] = []
             for answer_id, cleaned in new_images.items():
-                added += _store_photos(answers[answer_id], cleaned, by, stored_files)
+                row = answers[answer_id]
+                added += _photo_labels(row, _store_photos(row, cleaned, by, stored_files))
             if added:
                 after["photos_added"] = added
             if not after and not before:
@@ -300,9 +301,11 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
     return current
 
 
-def _store_photos(row: AssessmentAnswer, cleaned: list[images.CleanImage], by: Any, stored: list[str]) -> list[str]:
+def _store_photos(
+    row: AssessmentAnswer, cleaned: list[images.CleanImage], by: Any, stored: list[str]
+) -> list[EvidencePhoto]:
     """Store re-encoded photos for an answer; each file's name goes into `stored` (to delete on rollback)."""
-    added = []
+    photos = []
     for image in cleaned:
         photo = EvidencePhoto(
             answer=row,
@@ -316,8 +319,13 @@ def _store_photos(row: AssessmentAnswer, cleaned: list[images.CleanImage], by: A
         photo.file.save(f"photo{image.extension}", ContentFile(image.data), save=False)
         stored.append(photo.file.name or "")
         photo.save()
-        added.append(f"{row.item.code}:{image.sha256[:12]}")
-    return added
+        photos.append(photo)
+    return photos
+
+
+def _photo_labels(row: AssessmentAnswer, photos: list[EvidencePhoto]) -> list[str]:
+    """How the audit record names added or removed photos: the item and the start of the checksum."""
+    return [f"{row.item.code}:{photo.sha256[:12]}" for photo in photos]
 
 
 def add_photos(*, by: Any, assessment: Assessment, answer_id: int, uploads: Sequence[Any]) -> list[EvidencePhoto]:
@@ -347,12 +355,13 @@ def add_photos(*, by: Any, assessment: Assessment, answer_id: int, uploads: Sequ
             if row.photos.count() + len(cleaned) > MAX_PHOTOS_PER_ITEM:
                 message = _("每个评价项目最多保留 %(max)s 张照片，请先删除一些再上传。") % {"max": MAX_PHOTOS_PER_ITEM}
                 raise AnswerErrors(message, {answer_id: [message]})
-            added = _store_photos(row, cleaned, by, stored_files)
-            audit.record(actor=by, action="assessment.photo_add", target=current, after={"photos_added": added})
+            photos = _store_photos(row, cleaned, by, stored_files)
+            after = {"photos_added": _photo_labels(row, photos)}
+            audit.record(actor=by, action="assessment.photo_add", target=current, after=after)
     except BaseException:
         _delete_files(stored_files)
         raise
-    return list(EvidencePhoto.objects.filter(file__in=stored_files))
+    return photos
 
 
 def _delete_files(names: list[str]) -> None:
