@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
+from liangpai.assessments.workflow import TRANSITIONS
 from liangpai.core.access import Action, can, enterprises_visible_to
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
@@ -19,8 +21,6 @@ def assessments_visible_to(user: Any, action: Action = Action.ASSESSMENT_VIEW) -
 
 def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
     """An assessment of an enterprise `user` may see; Http404 otherwise."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         assessments_visible_to(user).select_related("enterprise", "enterprise__town", "template"), pk=pk
     )
@@ -40,16 +40,12 @@ def progress(answers: list[AssessmentAnswer]) -> tuple[int, int]:
     return sum(1 for a in answers if a.is_answered), len(answers)
 
 
-#: How the record of an assessment names each kind of event.
+#: How the record of an assessment names each kind of event: a move by its button's words.
 EVENT_LABELS = {
     "assessment.create": _("开始评估"),
     "assessment.save": _("保存填写内容"),
     "assessment.photo_add": _("上传照片"),
-    "assessment.submit": _("提交审核"),
-    "assessment.return": _("退回修改"),
-    "assessment.review": _("审核通过"),
-    "assessment.publish": _("发布评估结果"),
-    "assessment.reopen": _("撤回重评"),
+    **{f"assessment.{step.move}": step.label for step in TRANSITIONS},
 }
 
 
@@ -131,11 +127,5 @@ def status_counts(*, user: Any, year: int) -> dict[str, int]:
     rows = assessments_visible_to(user).filter(year=year).values_list("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(Assessment.Status.values, 0)
     counts.update(dict(rows))
-    started = Assessment.objects.filter(enterprise=OuterRef("pk"), year=year)
-    counts["not_started"] = (
-        enterprises_visible_to(user, Action.ASSESSMENT_VIEW)
-        .filter(status=Enterprise.Status.ACTIVE)
-        .filter(~Exists(started))
-        .count()
-    )
+    counts["not_started"] = not_started(user=user, filters=Filters(year)).count()
     return counts
