@@ -1,6 +1,5 @@
 """Pages of the annual assessment: the list, starting one, the phone checklist, the workflow, the photos."""
 
-import tempfile
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,11 +20,13 @@ from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, Move
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
 from liangpai.core import images
 from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
+from liangpai.core.downloads import xlsx_download
 from liangpai.imports import uploads
 from liangpai.ratings.errors import RatingsError
 
 #: How many unfinished items a refused submit names one by one.
 MAX_ITEMS_NAMED = 3
+MB = 1024 * 1024
 
 
 @requires(Action.ASSESSMENT_VIEW)
@@ -64,15 +64,9 @@ def assessment_export(request: HttpRequest) -> FileResponse:
     rows = selectors.assessment_list(user=request.user, filters=filters).prefetch_related(
         Prefetch("answers", queryset=AssessmentAnswer.objects.select_related("item").prefetch_related("photos"))
     )
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after streaming
-    write_assessments_xlsx(assessments=rows.iterator(chunk_size=500), out=out)
-    out.seek(0)
-    filename = _("年度评估") + f"-{filters.year}" + timezone.localtime().strftime("-%Y%m%d-%H%M") + ".xlsx"
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        lambda out: write_assessments_xlsx(assessments=rows.iterator(chunk_size=500), out=out),
+        _("年度评估") + f"-{filters.year}",
     )
 
 
@@ -129,15 +123,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # A photo above the limit is not written to disk in full: the upload stops there (and the save is refused).
-    uploads.install(request, limit=int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)))
+    uploads.install(request, limit=images.max_upload_bytes())
     return _assessment_edit(request, pk)
 
 
 @csrf_protect
 def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
-    if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
-        raise PermissionDenied
+    assessment = _for_filling(request, pk)
     if not assessment.is_draft:
         messages.error(request, _("这份评估“%(status)s”，不能再修改。") % {"status": assessment.get_status_display()})
         return redirect("assessments:detail", pk=assessment.pk)
@@ -145,19 +137,11 @@ def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Reading the files parses the body; the upload handler notes a photo above the limit as it goes.
     if request.method == "POST" and request.FILES is not None and uploads.too_large(request):
         # The rest of the form was cut off with the photo: nothing of it is saved.
-        limit = int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)) // (1024 * 1024)
-        answered, total = selectors.progress(answers)
-        context = {
-            "assessment": assessment,
-            "form": ChecklistForm(assessment=assessment, answers=answers),
-            "answered": answered,
-            "total": total,
-            "refused": _(
-                "有一张照片超过 %(mb)s MB，本次填写没有保存。请换一张较小的照片（或调低相机分辨率）后重新填写提交。"
-            )
-            % {"mb": limit},
-        }
-        return render(request, "assessments/edit.html", context, status=413)
+        refused = _(
+            "有一张照片超过 %(mb)s MB，本次填写没有保存。请换一张较小的照片（或调低相机分辨率）后重新填写提交。"
+        ) % {"mb": images.max_upload_bytes() // MB}
+        form = ChecklistForm(assessment=assessment, answers=answers)
+        return _checklist_page(request, form, answers, refused=refused, status=413)
     form = ChecklistForm(request.POST or None, request.FILES or None, assessment=assessment, answers=answers)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,9 +161,23 @@ def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("then") == "detail":
                 return redirect("assessments:detail", pk=assessment.pk)
             return redirect("assessments:edit", pk=assessment.pk)
+    return _checklist_page(request, form, answers)
+
+
+def _for_filling(request: HttpRequest, pk: int) -> Assessment:
+    """An assessment the user sees (else 404) and may fill in (else 403)."""
+    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
+        raise PermissionDenied
+    return assessment
+
+
+def _checklist_page(
+    request: HttpRequest, form: ChecklistForm, answers: list[AssessmentAnswer], *, refused: str = "", status: int = 200
+) -> HttpResponse:
     answered, total = selectors.progress(answers)
-    context = {"assessment": assessment, "form": form, "answered": answered, "total": total}
-    return render(request, "assessments/edit.html", context)
+    context = {"assessment": form.assessment, "form": form, "answered": answered, "total": total, "refused": refused}
+    return render(request, "assessments/edit.html", context, status=status)
 
 
 @requires(Action.ASSESSMENT_VIEW)
@@ -222,21 +220,19 @@ def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.ASSESSMENT_FILL)
 @require_POST
 def add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
-    uploads.install(request, limit=int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)))
+    uploads.install(request, limit=images.max_upload_bytes())
     return _add_photos(request, pk, answer)
 
 
 @csrf_protect
 def _add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
     """One item's photos, uploaded as soon as they are chosen (htmx swaps the item's photo area)."""
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
-    if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
-        raise PermissionDenied
+    assessment = _for_filling(request, pk)
     row = get_object_or_404(AssessmentAnswer.objects.select_related("item"), pk=answer, assessment=assessment)
     errors: list[str] = []
     added = 0
     if request.FILES is not None and uploads.too_large(request):  # reading the files parses the body
-        limit = int(getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", images.DEFAULT_MAX_UPLOAD_BYTES)) // (1024 * 1024)
+        limit = images.max_upload_bytes() // MB
         errors.append(_("照片超过 %(mb)s MB，没有上传。请换一张较小的照片（或调低相机分辨率）。") % {"mb": limit})
     else:
         try:
@@ -274,9 +270,5 @@ def evidence_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse | 
         handle = found.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return images.image_response(handle, found.content_type, filename=f"photo-{found.pk}{_suffix(found)}")
-
-
-def _suffix(photo: EvidencePhoto) -> str:
-    name = photo.file.name or ""
-    return name[name.rfind(".") :] if "." in name else ""
+    # The extension follows the content type (image_response).
+    return images.image_response(handle, found.content_type, filename=f"photo-{found.pk}")
