@@ -25,6 +25,12 @@ def _contents(template: ChecklistTemplate) -> list[tuple]:
     ]
 
 
+def _add(by, category: ChecklistCategory, code: str = "GS-1-99", **fields) -> ChecklistItem:
+    """`services.add_item` with plausible contents (a one-point item), `fields` changing any of them."""
+    contents = {"text": "新增项目。", "max_score": Decimal(1), "guidance": "扣完为止。", "evidence": "查阅资料。"}
+    return services.add_item(by=by, category=category, code=code, **(contents | fields))
+
+
 def _messages(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
     return exc.value.messages
 
@@ -99,15 +105,7 @@ def test_an_item_of_a_draft_can_be_changed(admin_user, draft):
 def test_an_item_is_added_last_in_its_category(admin_user, draft):
     category = draft.categories.get(code="GS-2")
     last = category.items.order_by("order").last()
-    item = services.add_item(
-        by=admin_user,
-        category=category,
-        code="GS-2-99",
-        text="新增项目。",
-        max_score=Decimal(2),
-        guidance="扣完为止。",
-        evidence="查阅资料。",
-    )
+    item = _add(admin_user, category, "GS-2-99", max_score=Decimal(2))
     assert item.order == last.order + 1
     assert list(category.items.all())[-1] == item
 
@@ -129,15 +127,7 @@ def test_no_item_of_an_active_or_retired_template_can_be_changed(admin_user, set
     attempts = [
         lambda: services.update_item(by=admin_user, item=item, **item_fields(item, text="改过的内容。")),
         lambda: services.remove_item(by=admin_user, item=item),
-        lambda: services.add_item(
-            by=admin_user,
-            category=item.category,
-            code="GS-1-99",
-            text="新增项目。",
-            max_score=Decimal(1),
-            guidance="扣完为止。",
-            evidence="查阅资料。",
-        ),
+        lambda: _add(admin_user, item.category),
     ]
     events = AuditEvent.objects.count()
     for attempt in attempts:
@@ -193,15 +183,7 @@ def test_a_bad_item_is_refused_with_a_chinese_message_and_nothing_changes(admin_
 
 def test_a_new_item_may_not_reuse_a_code_of_another_category(admin_user, draft):
     with pytest.raises(ValidationError) as exc:
-        services.add_item(
-            by=admin_user,
-            category=draft.categories.get(code="GS-5"),
-            code="GS-1-01",
-            text="新增项目。",
-            max_score=Decimal(1),
-            guidance="扣完为止。",
-            evidence="查阅资料。",
-        )
+        _add(admin_user, draft.categories.get(code="GS-5"), "GS-1-01")
     assert exc.value.message_dict == {"code": ["代码“GS-1-01”在本模板中已被使用。"]}
 
 
@@ -350,15 +332,7 @@ def test_only_the_city_union_may_change_templates(cast, gs_2026, draft, role):
         lambda: services.copy_template(by=user, template=gs_2026, year=2028),
         lambda: services.update_item(by=user, item=item, **item_fields(item, text="改过的内容。")),
         lambda: services.remove_item(by=user, item=item),
-        lambda: services.add_item(
-            by=user,
-            category=item.category,
-            code="GS-1-99",
-            text="新增项目。",
-            max_score=Decimal(1),
-            guidance="扣完为止。",
-            evidence="查阅资料。",
-        ),
+        lambda: _add(user, item.category),
         lambda: services.activate_template(by=user, template=draft),
     ]
     for call in calls:
