@@ -166,24 +166,21 @@ def activate_ruleset(*, by: Any, ruleset: RulesetVersion, reason: str = "") -> R
         for previous in RulesetVersion.objects.select_for_update().filter(
             year=current.year, status=RulesetVersion.Status.ACTIVE
         ):
-            previous.status = RulesetVersion.Status.RETIRED
-            previous.save(update_fields=["status"])
-            audit.record(
-                actor=by,
-                action="ruleset.retire",
-                target=previous,
-                before={"status": "active"},
-                after={"status": "retired"},
-                reason=reason,
-            )
-        current.status = RulesetVersion.Status.ACTIVE
-        current.save(update_fields=["status"])
-        audit.record(
-            actor=by,
-            action="ruleset.activate",
-            target=current,
-            before={"status": "draft"},
-            after={"status": "active"},
-            reason=reason,
-        )
+            _set_status(previous, RulesetVersion.Status.RETIRED, by=by, action="ruleset.retire", reason=reason)
+        _set_status(current, RulesetVersion.Status.ACTIVE, by=by, action="ruleset.activate", reason=reason)
     return current
+
+
+def _set_status(ruleset: RulesetVersion, status: str, *, by: Any, action: str, reason: str) -> None:
+    """Save `ruleset`'s new status, audited as `action` (from the status it had to `status`)."""
+    before = ruleset.status
+    ruleset.status = status
+    ruleset.save(update_fields=["status"])
+    audit.record(
+        actor=by,
+        action=action,
+        target=ruleset,
+        before={"status": str(before)},
+        after={"status": str(status)},
+        reason=reason,
+    )

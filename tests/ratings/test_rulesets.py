@@ -70,6 +70,14 @@ def test_a_new_version_leaves_the_old_one_as_it_was(cast, ruleset_2026):
         "ruleset.update",
         "ruleset.create",
     ]
+    moves = {
+        e.action: (e.before, e.after)
+        for e in AuditEvent.objects.filter(action__in=["ruleset.activate", "ruleset.retire"])
+    }
+    assert moves == {
+        "ruleset.activate": ({"status": "draft"}, {"status": "active"}),
+        "ruleset.retire": ({"status": "active"}, {"status": "retired"}),
+    }
 
 
 def test_an_inconsistent_ruleset_cannot_be_saved_or_activated(cast, ruleset_2026):
