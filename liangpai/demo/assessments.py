@@ -8,6 +8,7 @@ when the year has no active template.
 
 import random
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 
 from liangpai.accounts.models import User
 from liangpai.assessments import services
@@ -32,49 +33,55 @@ def _points(rng: random.Random, maximum: Decimal) -> Decimal:
     return (maximum * share / HALF).to_integral_value(ROUND_HALF_UP) * HALF
 
 
+#: The workflow moves that bring an assessment to each state, and who makes each.
+MOVES = {
+    Assessment.Status.DRAFT: (),
+    Assessment.Status.SUBMITTED: (("submit", "town_emergency"),),
+    Assessment.Status.REVIEWED: (("submit", "town_emergency"), ("review", "town_union")),
+    Assessment.Status.PUBLISHED: (("submit", "town_emergency"), ("review", "town_union"), ("publish", "city_admin")),
+}
+
+
+def _answers(rng: random.Random, assessment: Assessment, *, half: bool) -> dict[int, services.Answer]:
+    """Every item answered as an assessor would (the first half only for a draft)."""
+    rows = list(assessment.answers.select_related("item"))
+    if half:
+        rows = rows[: len(rows) // 2]
+    answers = {}
+    for row in rows:
+        item = row.item
+        note = rng.choice(NOTES) if rng.random() < 0.15 else ""
+        if item.is_veto:
+            answers[row.pk] = services.Answer(item.max_score, note=note)
+        elif rng.random() < 0.05:
+            answers[row.pk] = services.Answer(None, not_applicable=True, note="企业无此类作业")
+        else:
+            answers[row.pk] = services.Answer(_points(rng, item.max_score), note=note)
+    return answers
+
+
 def create_assessments(rng: random.Random, town: Town, year: int, users: dict[str, User]) -> int:
-    needed = ("town_emergency", "town_union", "city_admin")
-    if any(name not in users for name in needed):
+    if any(name not in users for name in ("town_emergency", "town_union", "city_admin")):
         return 0
-    assessor, reviewer, publisher = (users[name] for name in needed)
+    assessor, reviewer = users["town_emergency"], users["town_union"]
     candidates = list(Enterprise.objects.filter(town=town, status=Enterprise.Status.ACTIVE).order_by("pk"))
-    chosen = rng.sample(candidates, min(len(candidates), sum(PLAN.values())))
+    chosen = iter(rng.sample(candidates, min(len(candidates), sum(PLAN.values()))))
     made = 0
-    position = 0
     for status, count in PLAN.items():
-        for enterprise in chosen[position : position + count]:
+        for enterprise in islice(chosen, count):
             if services.active_template(enterprise, year) is None:
                 return made
             assessment = services.start_assessment(by=assessor, enterprise=enterprise, year=year)
-            answers = {}
-            rows = list(assessment.answers.select_related("item"))
-            if status == Assessment.Status.DRAFT:
-                rows = rows[: len(rows) // 2]
-            for row in rows:
-                item = row.item
-                note = rng.choice(NOTES) if rng.random() < 0.15 else ""
-                if item.is_veto:
-                    answers[row.pk] = services.Answer(item.max_score, note=note)
-                elif rng.random() < 0.05:
-                    answers[row.pk] = services.Answer(None, not_applicable=True, note="企业无此类作业")
-                else:
-                    answers[row.pk] = services.Answer(_points(rng, item.max_score), note=note)
             header = services.Header(None, f"{assessor.full_name}（应急办）、{reviewer.full_name}（镇总工会）", "")
+            answers = _answers(rng, assessment, half=status == Assessment.Status.DRAFT)
             services.save_answers(
                 by=assessor,
                 assessment=assessment,
                 expected_version=assessment.version,
                 changes=services.Changes(header, answers),
             )
-            steps = {
-                Assessment.Status.DRAFT: [],
-                Assessment.Status.SUBMITTED: [("submit", assessor)],
-                Assessment.Status.REVIEWED: [("submit", assessor), ("review", reviewer)],
-                Assessment.Status.PUBLISHED: [("submit", assessor), ("review", reviewer), ("publish", publisher)],
-            }[status]
-            for move, who in steps:
+            for move, who in MOVES[status]:
                 assessment.refresh_from_db()
-                services.move(by=who, assessment=assessment, expected_version=assessment.version, move=move)
+                services.move(by=users[who], assessment=assessment, expected_version=assessment.version, move=move)
             made += 1
-        position += count
     return made
