@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from liangpai.checklists import validation
@@ -74,7 +74,7 @@ class TemplateDetail:
 
 def template_detail(template: ChecklistTemplate) -> TemplateDetail:
     """The categories and items of `template`, in order (two queries, however large it is)."""
-    categories = template.categories.prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.all()))
+    categories = template.categories.prefetch_related("items")
     return TemplateDetail(
         template=template, categories=[CategoryRows(category=c, items=list(c.items.all())) for c in categories]
     )
