@@ -57,6 +57,17 @@ class RulesAccess:
         return _may_manage(request)
 
 
+class AuthoredAdmin(AuditedAdmin):
+    """Audited; a row added in the admin names the admin who added it, in `author_field`."""
+
+    author_field = "recorded_by"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            setattr(obj, self.author_field, request.user)
+        super().save_model(request, obj, form, change)
+
+
 class ReadOnly(RulesAccess):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -86,8 +97,9 @@ class RulesetVersionForm(forms.ModelForm):
 
 
 @admin.register(RulesetVersion)
-class RulesetVersionAdmin(RulesAccess, AuditedAdmin):
+class RulesetVersionAdmin(RulesAccess, AuthoredAdmin):
     form = RulesetVersionForm
+    author_field = "created_by"
     list_display = [
         "version",
         "year",
@@ -135,7 +147,6 @@ class RulesetVersionAdmin(RulesAccess, AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
             obj.status = RulesetVersion.Status.DRAFT
         super().save_model(request, obj, form, change)
 
@@ -163,7 +174,8 @@ class RulesetVersionAdmin(RulesAccess, AuditedAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(RulesAccess, AuditedAdmin):
+class CalendarOverrideAdmin(RulesAccess, AuthoredAdmin):
+    author_field = "created_by"
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     search_fields = ["note"]
@@ -171,14 +183,9 @@ class CalendarOverrideAdmin(RulesAccess, AuditedAdmin):
     fields = ["date", "is_working_day", "note"]
     audited_fields = ["date", "is_working_day", "note"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(RulesAccess, AuditedAdmin):
+class InspectionResultAdmin(RulesAccess, AuthoredAdmin):
     list_display = ["enterprise", "inspected_on", "quarter", "major_hazards", "general_hazards_not_fixed_on_spot"]
     list_filter = ["quarter", "source"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
@@ -186,11 +193,6 @@ class InspectionResultAdmin(RulesAccess, AuditedAdmin):
     raw_id_fields = ["enterprise"]
     fields = ("enterprise", *InspectionResult.FINDINGS, "note")
     audited_fields = ["enterprise_id", *InspectionResult.FINDINGS, "note"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class GradeInputForm(forms.ModelForm):
@@ -214,7 +216,7 @@ class GradeInputForm(forms.ModelForm):
 
 
 @admin.register(GradeInput)
-class GradeInputAdmin(RulesAccess, AuditedAdmin):
+class GradeInputAdmin(RulesAccess, AuthoredAdmin):
     form = GradeInputForm
     list_display = ["enterprise", "year", "score", "grade", "source"]
     list_filter = ["year", "source"]
@@ -222,11 +224,6 @@ class GradeInputAdmin(RulesAccess, AuditedAdmin):
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
     audited_fields = ["enterprise_id", "year", "score", "grade", "failed_vetoes", "note"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(QuarterLight)

@@ -12,7 +12,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.ratings import rulesets
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.errors import PeriodError, RulesetFrozen
-from liangpai.ratings.models import CalendarOverride, InspectionResult, RulesetVersion
+from liangpai.ratings.models import CalendarOverride, GradeInput, InspectionResult, RulesetVersion
 from liangpai.rules.ruleset import DEFAULT_RULESET
 from liangpai.rules.workdays import is_working_day
 from tests.otp import verify_otp
@@ -171,6 +171,26 @@ def test_calendar_overrides_are_added_in_the_admin_and_audited(cast, admin_clien
     override = CalendarOverride.objects.get()
     assert override.created_by == cast.users["city_admin"]
     assert AuditEvent.objects.filter(action="admin.calendaroverride.create").count() == 1
+
+
+def test_a_ruleset_added_in_the_admin_is_a_draft_that_names_its_author(cast, admin_client, ruleset_2026):
+    data = _form_data(ruleset_2026) | {"year": 2027, "version": "2027-1"}
+    response = admin_client.post(reverse("admin:ratings_rulesetversion_add"), data)
+    assert response.status_code == 302
+    added = RulesetVersion.objects.get(year=2027)
+    assert (added.status, added.created_by) == ("draft", cast.users["city_admin"])
+    assert AuditEvent.objects.filter(action="admin.rulesetversion.create", object_id=str(added.pk)).count() == 1
+
+
+def test_a_grade_input_added_in_the_admin_names_who_recorded_it(cast, admin_client):
+    response = admin_client.post(
+        reverse("admin:ratings_gradeinput_add"),
+        {"enterprise": cast.enterprise_a.pk, "year": 2026, "grade": "B", "failed_vetoes": "[]", "note": ""},
+    )
+    assert response.status_code == 302
+    grade_input = GradeInput.objects.get()
+    assert (grade_input.grade, grade_input.recorded_by) == ("B", cast.users["city_admin"])
+    assert AuditEvent.objects.filter(action="admin.gradeinput.create").count() == 1
 
 
 def test_inspection_results_are_added_in_the_admin_and_audited_with_their_findings(cast, admin_client):
