@@ -42,7 +42,6 @@ from liangpai.rules.ruleset import Ruleset
 from liangpai.rules.workdays import DueDate
 
 CHUNK = 2000
-#: What a stored light holds that a new computation may change; compared to decide whether a row changed.
 #: What a computation decides. The reasons follow from these (a used ruleset never changes, R-RULESET-2),
 #: so comparing these tells whether a stored light changed, without reading its reasons back.
 _COMPARED = ("light", "computed_light", "inspected_on", "facts", "ruleset_id")
@@ -338,9 +337,7 @@ def override_light(
             .select_related("enterprise", "ruleset")
             .get(pk=light_row.pk)
         )
-        if row.is_published:
-            raise PublishedError(_("%(quarter)s 的亮灯已公布，不能再结算或调整。") % {"quarter": row.quarter})
-        check_not_published(row.period)
+        check_not_published(row.period)  # this light, or any of its quarter
         if row.source == QuarterLight.Source.IMPORTED:
             raise RatingsError(_("历史导入的亮灯不能人工调整；如有错误，请更正表格后重新导入。"))
         computed = _computed_part(row)
