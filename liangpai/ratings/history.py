@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -268,8 +269,16 @@ def _check_against_database(plan: HistoryPlan, rows: list[_Row], texts: dict[str
             plan.names[pk] = name
     grade_rows = [row for row in rows if isinstance(row.period, Year) and row.code in enterprises]
     light_rows = [row for row in rows if isinstance(row.period, Quarter) and row.code in enterprises]
-    grades = _existing(AnnualGrade, [enterprises[r.code] for r in grade_rows], lock=lock)
-    lights = _existing(QuarterLight, [enterprises[r.code] for r in light_rows], lock=lock)
+    grades = _existing(
+        AnnualGrade.objects.filter(year__in={r.period.value for r in grade_rows if isinstance(r.period, Year)}),
+        [enterprises[r.code] for r in grade_rows],
+        lock=lock,
+    )
+    lights = _existing(
+        QuarterLight.objects.filter(quarter__in={str(r.period) for r in light_rows}),
+        [enterprises[r.code] for r in light_rows],
+        lock=lock,
+    )
     for row in rows:
         enterprise_id = enterprises.get(row.code)
         if enterprise_id is None:
@@ -311,12 +320,11 @@ def _check_against_database(plan: HistoryPlan, rows: list[_Row], texts: dict[str
                     plan.lights_updated += 1
 
 
-def _existing(
-    model: type[AnnualGrade] | type[QuarterLight], enterprise_ids: list[int], *, lock: bool
-) -> dict[Any, Any]:
+def _existing(rows: QuerySet[Any], enterprise_ids: list[int], *, lock: bool) -> dict[Any, Any]:
+    """The stored rows among `rows` (the file's periods) of these enterprises, by (enterprise, period)."""
     found: dict[Any, Any] = {}
     for ids in _chunks(sorted(set(enterprise_ids))):
-        qs = model.objects.filter(enterprise_id__in=ids).order_by()
+        qs = rows.filter(enterprise_id__in=ids).order_by()
         if lock:
             qs = qs.select_for_update()
         for row in qs:
