@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import CharField
 from django.utils.translation import gettext as _
 
 from liangpai.enterprises.models import Enterprise
@@ -30,7 +31,17 @@ STATUSES = {
     **dict.fromkeys(["关停", "已关停", "停产", "停业", "closed"], Enterprise.Status.CLOSED),
     **dict.fromkeys(["迁出", "已迁出", "moved_out"], Enterprise.Status.MOVED_OUT),
 }
-_TEXT_LIMITS = {"name": 200, "address": 200, "union_chair": 50, "safety_contact": 50}
+
+
+def _max_length(name: str) -> int:
+    field = Enterprise._meta.get_field(name)
+    assert isinstance(field, CharField)
+    assert field.max_length is not None
+    return field.max_length
+
+
+#: The free-text columns' lengths, as the model's columns hold them.
+_TEXT_LIMITS = {name: _max_length(name) for name in ("name", "address", "union_chair", "safety_contact")}
 _EXAMPLE_MARK = c.text_of(EXAMPLE_MARK)  # as it reads once cleaned: "(示例"
 
 
