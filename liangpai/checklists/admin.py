@@ -111,6 +111,7 @@ class ChecklistItemAdmin(AuditedAdmin):
     list_filter = ["is_veto", "category__template__status", "category__template__year", "category__template__scale"]
     search_fields = ["code", "text", "guidance"]
     list_select_related = ["category__template"]
+    versioned_models = (ChecklistItem,)
     audited_fields = [
         "category_id",
         "code",

@@ -55,6 +55,7 @@ class RepresentativeGroupAdmin(AuditedAdmin):
     search_fields = ["name", "members__name"]
     filter_horizontal = ["districts"]
     inlines = [GroupMemberInline]
+    versioned_models = (GroupMember,)
     audited_fields = ["town_id", "name", "is_active", "note"]
     audited_m2m = ["districts"]
 

@@ -24,6 +24,10 @@ class AuditedAdmin(admin.ModelAdmin):
 
     audited_fields: list[str] = []
     audited_m2m: list[str] = []
+    #: Models edited here (or in an inline) whose `version` the app's forms are saved against
+    #: (optimistic locking, SECURITY.md T9): a change here raises it as a change in the app does,
+    #: so a form opened before it is refused as stale instead of overwriting it.
+    versioned_models: tuple[type[Model], ...] = ()
 
     def _state(self, obj: Model) -> dict[str, Any]:
         state = audit.snapshot(obj, self.audited_fields)
@@ -37,9 +41,19 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         before = None
         if change:
-            before = self._state(type(obj)._default_manager.get(pk=obj.pk))
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            before = self._state(current)
+            if isinstance(obj, self.versioned_models) and form.has_changed():
+                obj.version = current.version + 1  # type: ignore[attr-defined]
         request._lp_audit_before = before  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.initial_forms:  # the rows as read for this save, so their current versions
+            instance = inline_form.instance
+            if isinstance(instance, self.versioned_models) and inline_form.has_changed():
+                instance.version += 1  # type: ignore[attr-defined]
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

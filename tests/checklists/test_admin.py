@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from liangpai.checklists import services
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core.models import AuditEvent
-from tests.checklists.conftest import item_of
+from tests.checklists.conftest import item_fields, item_of
 from tests.factories import UserFactory
 from tests.otp import verify_otp
 
@@ -156,3 +157,24 @@ def test_a_draft_can_be_deleted_in_the_admin(admin_client, draft):
     assert response.status_code == 302
     assert not ChecklistTemplate.objects.filter(pk=draft.pk).exists()
     assert AuditEvent.objects.filter(action="admin.checklisttemplate.delete", object_id=str(draft.pk)).exists()
+
+
+def test_an_item_changed_in_the_admin_makes_a_form_opened_before_it_stale(admin_client, admin_user, draft):
+    """The admin raises the item's version as the app does: a form opened before the admin change is refused."""
+    item = item_of(draft, "GS-1-01")
+    opened_at = item.version
+    url = reverse("admin:checklists_checklistitem_change", args=[item.pk])
+    assert admin_client.post(url, _item_data(item, text="管理员改过的内容。")).status_code == 302
+    item.refresh_from_db()
+    assert item.version == opened_at + 1
+    with pytest.raises(services.ConflictError):
+        services.update_item(by=admin_user, item=item, **item_fields(item, expected_version=opened_at, text="我改的。"))
+    item.refresh_from_db()
+    assert (item.text, item.version) == ("管理员改过的内容。", opened_at + 1)
+
+
+def test_an_item_saved_unchanged_in_the_admin_keeps_its_version(admin_client, draft):
+    item = item_of(draft, "GS-1-01")
+    url = reverse("admin:checklists_checklistitem_change", args=[item.pk])
+    assert admin_client.post(url, _item_data(item)).status_code == 302
+    assert ChecklistItem.objects.get(pk=item.pk).version == item.version

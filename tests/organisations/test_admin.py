@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from liangpai.core.audit import verify_chain
 from liangpai.core.models import AuditEvent
-from liangpai.organisations.models import Body, RepresentativeGroup
+from liangpai.organisations.models import Body, GroupMember, RepresentativeGroup
+from liangpai.organisations.services import ConflictError, update_member
 from liangpai.regions.models import District
 from tests.factories import UserFactory
 from tests.otp import verify_otp
@@ -131,3 +132,57 @@ def test_deleting_a_group_in_the_admin_is_audited(cast, admin_client):
     )
     assert response.status_code == 302
     assert AuditEvent.objects.get().action == "admin.representativegroup.delete"
+
+
+def _group_data(group: RepresentativeGroup, **member_changes: object) -> dict[str, object]:
+    """The group's admin change form as the page shows it, its one member changed by `member_changes`."""
+    member = group.members.get()
+    return {
+        "town": group.town_id,
+        "name": group.name,
+        "districts": [d.pk for d in group.districts.all()],
+        "is_active": "on",
+        "note": group.note,
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "1",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-id": member.pk,
+        "members-0-group": group.pk,
+        "members-0-name": member.name,
+        "members-0-role": member.role,
+        "members-0-work_unit": member.work_unit,
+        "members-0-phone": member.phone,
+        "members-0-user": member.user_id or "",
+    } | {f"members-0-{name}": value for name, value in member_changes.items()}
+
+
+def test_a_member_changed_in_the_admin_makes_a_form_opened_before_it_stale(cast, admin_client):
+    """The admin raises the member's version as the app does: a form opened before the admin change is refused."""
+    group = cast.group_a
+    member = group.members.get()
+    opened_at = member.version
+    url = reverse("admin:organisations_representativegroup_change", args=[group.pk])
+    response = admin_client.post(url, _group_data(group, work_unit="甲二纺织"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert (member.work_unit, member.version) == ("甲二纺织", opened_at + 1)
+    with pytest.raises(ConflictError):
+        update_member(
+            by=cast.users["city_admin"],
+            member=member,
+            expected_version=opened_at,
+            name=member.name,
+            work_unit="甲一机械",
+            phone=member.phone,
+        )
+    member.refresh_from_db()
+    assert (member.work_unit, member.version) == ("甲二纺织", opened_at + 1)
+
+
+def test_a_member_left_as_it_is_in_the_admin_keeps_its_version(cast, admin_client):
+    group = cast.group_a
+    member = group.members.get()
+    url = reverse("admin:organisations_representativegroup_change", args=[group.pk])
+    assert admin_client.post(url, _group_data(group) | {"note": "改了备注"}).status_code == 302
+    assert GroupMember.objects.get(pk=member.pk).version == member.version
