@@ -13,11 +13,8 @@ the score, the failed vetoes and the template the grade came from stay on the ro
 grade can always be traced back to the answers and photos behind it.
 """
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
-from django.core.files.storage import InvalidStorageError, Storage, storages
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -25,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.models import PrivateFileStorage
+from liangpai.ratings.models import private_storage, random_file_name
 
 
 class Assessment(models.Model):
@@ -136,16 +133,11 @@ class AssessmentAnswer(models.Model):
 
 
 def evidence_storage() -> Storage:
-    """STORAGES["evidence"] when configured, else PRIVATE_ROOT/evidence (photos of workplaces are not public)."""
-    try:
-        return storages["evidence"]
-    except InvalidStorageError:
-        return PrivateFileStorage("evidence")
+    """Photos of workplaces are not public."""
+    return private_storage("evidence")
 
 
-def _photo_path(photo: "EvidencePhoto", filename: str) -> str:
-    """A random name with the extension of the re-encoded format (the user's file name is never used)."""
-    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+_photo_path = random_file_name  # the name the migrations know; the extension is the re-encoded format's
 
 
 class EvidencePhoto(models.Model):

@@ -334,17 +334,25 @@ class PrivateFileStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-def interview_storage() -> Storage:
-    """STORAGES["interviews"] when configured, else PRIVATE_ROOT/interviews (signed scans hold names and signatures)."""
+def private_storage(alias: str) -> Storage:
+    """STORAGES[alias] when configured (object storage, a shared mount), else PRIVATE_ROOT/<alias>."""
     try:
-        return storages["interviews"]
+        return storages[alias]
     except InvalidStorageError:
-        return PrivateFileStorage("interviews")
+        return PrivateFileStorage(alias)
 
 
-def _scan_path(interview: "WarningInterview", filename: str) -> str:
-    """A random name (the user's file name is never used as a path)."""
+def random_file_name(instance: models.Model, filename: str) -> str:
+    """An upload's stored name: year/month and a random name, keeping only the extension (never the user's name)."""
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+def interview_storage() -> Storage:
+    """Signed scans hold names and signatures: private."""
+    return private_storage("interviews")
+
+
+_scan_path = random_file_name  # the name the migrations know
 
 
 class WarningInterview(models.Model):
