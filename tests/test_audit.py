@@ -174,3 +174,10 @@ def test_bulk_entries_outside_a_transaction_are_refused(cast):
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit.record_entries(actor=None, action="x", entries=[entry])
     assert audit.record_entries(actor=None, action="x", entries=[]) == 0
+
+
+def test_changes_keep_only_what_changed():
+    before = {"name": "甲", "headcount": 10, "note": ""}
+    after = {"name": "甲", "headcount": 12, "note": "", "town": "乙镇"}
+    assert audit.changes(before, after) == ({"headcount": 10, "town": None}, {"headcount": 12, "town": "乙镇"})
+    assert audit.changes(after, dict(after)) == ({}, {})

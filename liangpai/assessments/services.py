@@ -272,10 +272,9 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
             old_header = audit.snapshot(current, HEADER_FIELDS)
             current.assessed_on, current.assessors = header.assessed_on, header.assessors.strip()
             current.summary = header.summary.strip()
-            new_header = audit.snapshot(current, HEADER_FIELDS)
-            for name in HEADER_FIELDS:
-                if old_header[name] != new_header[name]:
-                    before[name], after[name] = old_header[name], new_header[name]
+            header_before, header_after = audit.changes(old_header, audit.snapshot(current, HEADER_FIELDS))
+            before.update(header_before)
+            after.update(header_after)
             removed = [photo_ids[pk] for pk in sorted(changes.removed_photos)]
             if removed:
                 before["photos_removed"] = [label for a, p in removed for label in _photo_labels(a, [p])]
@@ -445,16 +444,8 @@ def move(*, by: Any, assessment: Assessment, expected_version: int, move: str, r
             fields.append("last_reason")
         current.status = step.target
         _bump(current, by, expected_version, fields)
-        after = audit.snapshot(current, _SCORE_FIELDS)
-        changed = [name for name in _SCORE_FIELDS if before[name] != after[name]]
-        audit.record(
-            actor=by,
-            action=f"assessment.{step.move}",
-            target=current,
-            before={name: before[name] for name in changed},
-            after={name: after[name] for name in changed},
-            reason=reason,
-        )
+        old, new = audit.changes(before, audit.snapshot(current, _SCORE_FIELDS))
+        audit.record(actor=by, action=f"assessment.{step.move}", target=current, before=old, after=new, reason=reason)
     return current
 
 

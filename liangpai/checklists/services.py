@@ -89,11 +89,6 @@ def _locked_item(item: ChecklistItem) -> tuple[ChecklistTemplate, ChecklistItem]
     return template, ChecklistItem.objects.select_for_update().get(pk=item.pk)
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = sorted(k for k in after if after[k] != before.get(k))
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-
-
 # --- templates --------------------------------------------------------------------------
 
 
@@ -298,7 +293,7 @@ def update_item(
         current.is_veto, current.veto_key = is_veto, veto_key
         if order is not None:
             current.order = order
-        old, new = _changes(before, _item_state(current))
+        old, new = audit.changes(before, _item_state(current))
         if not new:
             return current
         if current.version != expected_version:

@@ -113,6 +113,15 @@ def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only what changed, as a record keeps it: (before, after) of the keys of `after` whose value differs.
+
+    A key `before` lacks (a value that did not exist yet) counts as None. Both are empty when nothing changed.
+    """
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
 class Entry(NamedTuple):
     """One change in a bulk write: the object as its record names it, and the values before → after.
 

@@ -35,11 +35,6 @@ def member_conflict() -> ConflictError:
     )
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = sorted(k for k in after if after.get(k) != before.get(k))
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-
-
 def _pks(objs: Iterable[Any]) -> list[int]:
     return sorted(o.pk for o in objs)
 
@@ -121,7 +116,7 @@ def update_group(
             _check_group(town=town, name=name, districts=districts, exclude_pk=current.pk)
             current.town, current.name, current.is_active, current.note = town, name, is_active, note
             after = {**audit.snapshot(current, GROUP_FIELDS), "districts": _pks(districts)}
-            old, new = _changes(before, after)
+            old, new = audit.changes(before, after)
             if not new:
                 return current
             current.save()
@@ -174,7 +169,7 @@ def update_member(
         current = GroupMember.objects.select_for_update().get(pk=member.pk)
         before = audit.snapshot(current, MEMBER_FIELDS)
         current.name, current.work_unit, current.phone = name, work_unit, phone
-        old, new = _changes(before, audit.snapshot(current, MEMBER_FIELDS))
+        old, new = audit.changes(before, audit.snapshot(current, MEMBER_FIELDS))
         if new:
             if current.version != expected_version:
                 raise member_conflict()
@@ -309,7 +304,7 @@ def update_expert(
         new_towns = kept + towns
         current.name, current.employer, current.title = name, employer, title
         current.phone, current.is_active = phone, is_active
-        old, new = _changes(before, _expert_state(current, specialities=specialities, towns=new_towns))
+        old, new = audit.changes(before, _expert_state(current, specialities=specialities, towns=new_towns))
         if not new:
             return current
         current.save()

@@ -110,16 +110,8 @@ def _save(current: WarningInterview, *, by: Any, action: str, reason: str, befor
     )
     if updated == 0:  # pragma: no cover -- the row is locked; kept as a last line of defence
         raise ConflictError(_("保存失败：这次约谈的记录已被别人修改，请刷新页面后再操作。"))
-    after = audit.snapshot(current, _AUDITED)
-    changed = sorted(k for k in after if after[k] != before[k])
-    audit.record(
-        actor=by,
-        action=action,
-        target=current,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-        reason=reason,
-    )
+    old, new = audit.changes(before, audit.snapshot(current, _AUDITED))
+    audit.record(actor=by, action=action, target=current, before=old, after=new, reason=reason)
 
 
 def record_interview(

@@ -137,17 +137,9 @@ def update_ruleset(*, by: Any, ruleset: RulesetVersion, values: dict[str, Any], 
         if wrong:
             raise RulesetFrozen(" ".join(message for messages in wrong.values() for message in messages))
         current.save()
-        after = _values(current)
-        changed = sorted(k for k in after if after[k] != before[k])
-        if changed:
-            audit.record(
-                actor=by,
-                action="ruleset.update",
-                target=current,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-                reason=reason,
-            )
+        old, new = audit.changes(before, _values(current))
+        if new:
+            audit.record(actor=by, action="ruleset.update", target=current, before=old, after=new, reason=reason)
     return current
 
 

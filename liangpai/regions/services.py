@@ -51,19 +51,11 @@ def update_district(*, by: Any, district: District, name: str, sort_order: int, 
             if name.lower() != current.name.lower():
                 _check_name_free(town=current.town, name=name, exclude_pk=current.pk)
             current.name, current.sort_order = name, sort_order
-            after = audit.snapshot(current, DISTRICT_FIELDS)
-            changed = sorted(k for k in after if after[k] != before[k])
-            if not changed:
+            old, new = audit.changes(before, audit.snapshot(current, DISTRICT_FIELDS))
+            if not new:
                 return current
             current.save(update_fields=["name", "sort_order"])
-            audit.record(
-                actor=by,
-                action="district.update",
-                target=current,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-                reason=reason,
-            )
+            audit.record(actor=by, action="district.update", target=current, before=old, after=new, reason=reason)
     except IntegrityError as exc:
         raise ValidationError({"name": _("该名称的片区刚被别人登记，请换一个名称。")}) from exc
     return current
