@@ -1,5 +1,3 @@
-import tempfile
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liangpai.assessments.selectors import enterprise_panel
 from liangpai.core.access import Action, can, districts_visible_to, get_for_user_or_404, requires
+from liangpai.core.downloads import xlsx_download
+from liangpai.core.params import id_param
 from liangpai.enterprises import selectors, services
 from liangpai.enterprises.exports import write_enterprises_xlsx
 from liangpai.enterprises.forms import EnterpriseFilterForm, EnterpriseForm
@@ -42,15 +42,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_export(request: HttpRequest) -> FileResponse:
     form = EnterpriseFilterForm(request.GET, user=request.user)
     enterprises = selectors.enterprise_list(user=request.user, filters=form.filters(), action=Action.ENTERPRISE_EXPORT)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after streaming
-    write_enterprises_xlsx(user=request.user, enterprises=enterprises.iterator(chunk_size=2000), out=out)
-    out.seek(0)
-    filename = _("企业名单") + timezone.localtime().strftime("-%Y%m%d-%H%M") + ".xlsx"
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        lambda out: write_enterprises_xlsx(
+            user=request.user, enterprises=enterprises.iterator(chunk_size=2000), out=out
+        ),
+        _("企业名单"),
     )
 
 
@@ -121,8 +117,6 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def district_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the districts of one town, for the town → district selects (htmx)."""
     districts = districts_visible_to(request.user, Action.ENTERPRISE_VIEW)
-    town = request.GET.get("town", "")
-    # An id: decimal digits (int("²") fails though "²".isdigit()), and few enough for a 64-bit column.
-    is_id = town.isdecimal() and len(town) <= 18
-    districts = districts.filter(town_id=int(town)) if is_id else districts.none()
+    town = id_param(request.GET.get("town"))
+    districts = districts.filter(town_id=town) if town is not None else districts.none()
     return render(request, "enterprises/list.html#district_options", {"districts": districts})

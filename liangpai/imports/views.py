@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liangpai.core.access import Action, districts_visible_to, requires, towns_visible_to
+from liangpai.core.downloads import XLSX
 from liangpai.imports import services, uploads
 from liangpai.imports.forms import UploadForm
 from liangpai.imports.guards import FileRejected
@@ -20,7 +21,6 @@ from liangpai.imports.selectors import batches_of, get_batch_for_user_or_404
 from liangpai.imports.workbooks import error_workbook, template_workbook
 from liangpai.rules.credit_code import check_character
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liangpai.core.access import Action, can, get_for_user_or_404, requires, towns_visible_to
+from liangpai.core.params import id_param
 from liangpai.organisations import selectors, services
 from liangpai.organisations.forms import (
     ExpertFilterForm,
@@ -59,10 +60,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
     initial = {}
-    town = request.GET.get("town", "")
-    # An id: decimal digits (int("²") fails though "²".isdigit()), and few enough for a 64-bit column.
-    if town.isdecimal() and len(town) <= 18:
-        initial["town"] = towns_visible_to(request.user, Action.ORG_MANAGE).filter(pk=int(town)).first()
+    if (town := id_param(request.GET.get("town"))) is not None:
+        initial["town"] = towns_visible_to(request.user, Action.ORG_MANAGE).filter(pk=town).first()
     form = GroupForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
