@@ -139,6 +139,9 @@ class InterviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["town"].choices = [("", _("全部")), *towns]  # type: ignore[attr-defined]
 
+    #: Set by `filters()` when the quarter typed is not one: the page says so (the list is then empty).
+    bad_quarter = False
+
     def filters(self) -> InterviewFilters:
         if not self.is_valid():
             return InterviewFilters()
@@ -149,6 +152,7 @@ class InterviewFilterForm(forms.Form):
                 quarter = str(parse_quarter(data["quarter"]))
             except PeriodError:
                 quarter = "-"  # matches nothing: an unknown quarter shows an empty list, not everything
+                self.bad_quarter = True
         return InterviewFilters(
             status=data.get("status") or "",
             quarter=quarter,

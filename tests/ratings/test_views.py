@@ -259,6 +259,19 @@ def test_the_list_shows_due_and_overdue_interviews_with_filters(world, other_int
     assert "没有符合条件的警示约谈" in by_quarter
 
 
+def test_the_list_says_when_its_filters_cannot_be_used(world, other_interview):
+    client = world.client_for("city_emergency")
+    bad_quarter = client.get(reverse("ratings:interviews"), {"quarter": "2026Q9"}).content.decode()
+    assert "无法识别这个季度" in bad_quarter
+    assert "没有符合条件的警示约谈" in bad_quarter
+    bad_town = client.get(reverse("ratings:interviews"), {"town": "abc"}).content.decode()
+    assert "筛选条件有误，已按默认条件显示。" in bad_town
+    assert "甲一机械有限公司" in bad_town
+    fine = client.get(reverse("ratings:interviews"), {"quarter": "2026Q3"}).content.decode()
+    assert "筛选条件有误" not in fine
+    assert "无法识别这个季度" not in fine
+
+
 def test_a_town_office_sees_only_its_towns_interviews(world, other_interview):
     page = world.client_for("town_a_emergency").get(reverse("ratings:interviews")).content.decode()
     assert "甲一机械有限公司" in page
