@@ -283,9 +283,10 @@ def _close() -> dict[str, Any]:
 
 
 def _grades() -> dict[str, Any]:
+    from liangpai.grades.sources import BASE_GRADE_SOURCES
     from liangpai.ratings.grades import compute_grades
 
-    outcome = compute_grades(year=2026)
+    outcome = compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     return {
         "created": outcome.created,
         "updated": outcome.updated,

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from liangpai.core.access import public
 
 urlpatterns = [
+    path("", include("liangpai.web.urls")),
     path("", include("liangpai.core.urls")),
     path("accounts/", include("liangpai.accounts.urls")),
     path("org/", include("liangpai.organisations.urls")),

@@ -204,10 +204,10 @@ PAGES = {
     "home": lambda cast: reverse("home"),
     "enterprise list": lambda cast: reverse("enterprises:list"),
     "enterprise list, nothing found": lambda cast: reverse("enterprises:list") + "?q=no-such-enterprise",
-    "enterprise detail": lambda cast: reverse("enterprises:detail", args=[cast.enterprise_a.pk]),
+    "enterprise detail": lambda cast: reverse("enterprise_detail", args=[cast.enterprise_a.pk]),
     "enterprise form": lambda cast: reverse("enterprises:edit", args=[cast.enterprise_a.pk]),
-    "town list": lambda cast: reverse("regions:towns"),
-    "town detail": lambda cast: reverse("regions:town_detail", args=[cast.town_a.pk]),
+    "town list": lambda cast: reverse("town_list"),
+    "town detail": lambda cast: reverse("town_detail", args=[cast.town_a.pk]),
     "group list": lambda cast: reverse("organisations:groups"),
     "group detail": lambda cast: reverse("organisations:group_detail", args=[cast.group_a.pk]),
     "group form": lambda cast: reverse("organisations:group_edit", args=[cast.group_a.pk]),
@@ -341,7 +341,7 @@ def test_english_pages_translate_labels_of_choices_and_roles(cast: Cast, town_un
     client = _english_client(cast)
     home = client.get(reverse("home")).content.decode()
     assert "City Federation of Trade Unions · Whole city" in home
-    towns = client.get(reverse("regions:towns")).content.decode()
+    towns = client.get(reverse("town_list")).content.decode()
     assert "<td>Town</td>" in towns
     assert "<td>Street</td>" in towns
     bodies = client.get(reverse("organisations:bodies")).content.decode()

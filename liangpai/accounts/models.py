@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from liangpai.core.access import CITY_ROLES, ENTERPRISE_ROLES, GROUP_ROLES, TOWN_ROLES, Grant, Role
 from liangpai.enterprises.models import Enterprise
 from liangpai.organisations.models import RepresentativeGroup
 from liangpai.regions.models import Town
@@ -20,22 +21,24 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def grants(self) -> list[Grant]:
+        """The user's role grants as the kernel's access rules read them, loaded once per request."""
+        cached: list[Grant] | None = getattr(self, "_lp_grants", None)
+        if cached is None:
+            cached = [m.grant() for m in self.role_memberships()]
+            self._lp_grants = cached
+        return cached
 
-class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", _("市总工会")
-    CITY_EMERGENCY = "city_emergency", _("市应急管理局")
-    TOWN_UNION = "town_union", _("镇/街道总工会")
-    TOWN_EMERGENCY = "town_emergency", _("镇/街道应急办")
-    GROUP_LEADER = "group_leader", _("代表小组组长")
-    GROUP_MEMBER = "group_member", _("代表小组成员")
-    EXPERT = "expert", _("行业专家")
-    ENTERPRISE_CONTACT = "enterprise_contact", _("企业联系人")
-
-
-CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY})
-TOWN_ROLES = frozenset({Role.TOWN_UNION, Role.TOWN_EMERGENCY, Role.EXPERT})
-GROUP_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER})
-ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_CONTACT})
+    def role_memberships(self) -> list["Membership"]:
+        cached: list[Membership] | None = getattr(self, "_lp_memberships", None)
+        if cached is None:
+            cached = list(
+                Membership.objects.filter(user=self)
+                .select_related("town", "group", "enterprise")
+                .prefetch_related("group__districts")
+            )
+            self._lp_memberships = cached
+        return cached
 
 
 class Membership(models.Model):
@@ -104,8 +107,22 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.town or self.group or self.enterprise or gettext("全市")
-        return f"{self.user} · {self.get_role_display()} · {scope}"
+        return f"{self.user} · {self.get_role_display()} · {self.scope_label()}"
+
+    def scope_label(self) -> str:
+        return str(self.town or self.group or self.enterprise or gettext("全市"))
+
+    def grant(self) -> Grant:
+        group = self.group
+        return Grant(
+            role=Role(self.role),
+            user_id=self.user_id,
+            town_id=self.town_id,
+            group_id=self.group_id,
+            group_town_id=group.town_id if group is not None else None,
+            district_ids=frozenset(d.pk for d in group.districts.all()) if group is not None else frozenset(),
+            enterprise_id=self.enterprise_id,
+        )
 
 
 class LoginLock(models.Model):

@@ -21,8 +21,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
+from liangpai.core.storage import private_storage, random_file_name
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.models import private_storage, random_file_name
 
 
 class Assessment(models.Model):

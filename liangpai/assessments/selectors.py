@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
 from liangpai.assessments.workflow import TRANSITIONS
-from liangpai.core.access import Action, can, enterprises_visible_to
+from liangpai.core.access import Action, can
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.selectors import search_q
 
 
 def assessments_visible_to(user: Any, action: Action = Action.ASSESSMENT_VIEW) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(enterprise__in=enterprises_visible_to(user, action))
+    return Assessment.objects.filter(enterprise__in=Enterprise.objects.visible_to(user, action))
 
 
 def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
@@ -114,7 +114,7 @@ def assessment_list(*, user: Any, filters: Filters) -> QuerySet[Assessment]:
 
 def not_started(*, user: Any, filters: Filters) -> QuerySet[Enterprise]:
     """Active enterprises `user` may see with no assessment for the year."""
-    qs = enterprises_visible_to(user, Action.ASSESSMENT_VIEW).filter(status=Enterprise.Status.ACTIVE)
+    qs: QuerySet[Enterprise] = Enterprise.objects.visible_to(user, Action.ASSESSMENT_VIEW).active()
     if filters.town:
         qs = qs.filter(town_id=filters.town)
     qs = _search(qs, filters.q)

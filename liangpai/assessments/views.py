@@ -18,11 +18,12 @@ from liangpai.assessments import selectors, services, workflow
 from liangpai.assessments.exports import write_assessments_xlsx
 from liangpai.assessments.forms import AssessmentFilterForm, ChecklistForm, MoveForm, StartForm
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
-from liangpai.core import images
-from liangpai.core.access import Action, can, enterprises_visible_to, requires, towns_visible_to
+from liangpai.core import images, uploads
+from liangpai.core.access import Action, can, requires
 from liangpai.core.downloads import xlsx_download
-from liangpai.imports import uploads
+from liangpai.enterprises.models import Enterprise
 from liangpai.ratings.errors import RatingsError
+from liangpai.regions.models import Town
 
 #: How many unfinished items a refused submit names one by one.
 MAX_ITEMS_NAMED = 3
@@ -32,7 +33,7 @@ MB = 1024 * 1024
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    towns = towns_visible_to(request.user, Action.ASSESSMENT_VIEW)
+    towns = Town.objects.visible_to(request.user, Action.ASSESSMENT_VIEW)
     form = AssessmentFilterForm(request.GET, towns=[(t.pk, t.name) for t in towns])
     values = form.values()
     filters = selectors.Filters(**values)
@@ -57,7 +58,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.ENTERPRISE_EXPORT)
 @require_GET
 def assessment_export(request: HttpRequest) -> FileResponse:
-    towns = towns_visible_to(request.user, Action.ASSESSMENT_VIEW)
+    towns = Town.objects.visible_to(request.user, Action.ASSESSMENT_VIEW)
     filters = selectors.Filters(**AssessmentFilterForm(request.GET, towns=[(t.pk, t.name) for t in towns]).values())
     if filters.status == AssessmentFilterForm.NOT_STARTED:
         filters = selectors.Filters(filters.year, filters.town, "", filters.q)
@@ -78,7 +79,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("开始评估的请求不完整，请从企业页面重新开始。"))
         return redirect("assessments:list")
     enterprise = get_object_or_404(
-        enterprises_visible_to(request.user, Action.ASSESSMENT_VIEW), pk=form.cleaned_data["enterprise"]
+        Enterprise.objects.visible_to(request.user, Action.ASSESSMENT_VIEW), pk=form.cleaned_data["enterprise"]
     )
     try:
         assessment = services.start_assessment(by=request.user, enterprise=enterprise, year=form.cleaned_data["year"])
@@ -87,7 +88,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
         return redirect("assessments:detail", pk=exc.assessment.pk)
     except RatingsError as exc:
         messages.error(request, exc.message)
-        return redirect("enterprises:detail", pk=enterprise.pk)
+        return redirect("enterprise_detail", pk=enterprise.pk)
     messages.success(request, _("已开始 %(year)s 年度评估，请逐项填写。") % {"year": assessment.year})
     return redirect("assessments:edit", pk=assessment.pk)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from liangpai.checklists import validation
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
-from liangpai.regions.admin import AuditedAdmin
+from liangpai.core.admin import AuditedAdmin
 
 ITEM_FIELDS = ["category", "code", "text", "max_score", "guidance", "evidence", "is_veto", "veto_key", "order"]
 

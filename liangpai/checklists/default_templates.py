@@ -44,13 +44,11 @@ keeps the code of an item whose meaning is unchanged.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from liangpai.rules.vetoes import VETO_FATAL_ACCIDENT, VETO_INSPECTION_REFUSED, VETO_MAJOR_HAZARD_OVERDUE
+
 SCALE_ABOVE = "above"  # 规上, as Enterprise.Scale.ABOVE
 SCALE_BELOW = "below"  # 规下, as Enterprise.Scale.BELOW
 
-VETO_FATAL_ACCIDENT = "fatal_accident"
-VETO_INSPECTION_REFUSED = "inspection_refused"
-VETO_MAJOR_HAZARD_OVERDUE = "major_hazard_overdue"
-VETO_KEYS = (VETO_FATAL_ACCIDENT, VETO_INSPECTION_REFUSED, VETO_MAJOR_HAZARD_OVERDUE)
 
 DEFAULT_VERSION_YEAR = 2026
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate, VetoKey
 from liangpai.checklists.services import MAX_YEAR, MIN_YEAR
-from liangpai.regions.forms import StyledForm, VersionedForm, reason_field
+from liangpai.core.forms import StyledForm, VersionedForm, reason_field
 
 
 class CopyTemplateForm(StyledForm):

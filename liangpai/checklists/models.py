@@ -12,8 +12,8 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from liangpai.checklists import default_templates
 from liangpai.enterprises.models import Enterprise
+from liangpai.rules import vetoes
 
 
 class ChecklistTemplate(models.Model):
@@ -87,11 +87,11 @@ class ChecklistCategory(models.Model):
 
 
 class VetoKey(models.TextChoices):
-    """Which veto an item is: the same key in every template and year (see default_templates)."""
+    """Which veto an item is: the same key in every template and year (`rules.vetoes`)."""
 
-    FATAL_ACCIDENT = default_templates.VETO_FATAL_ACCIDENT, _("发生生产安全死亡事故")
-    INSPECTION_REFUSED = default_templates.VETO_INSPECTION_REFUSED, _("拒绝、阻挠工会监督检查")
-    MAJOR_HAZARD_OVERDUE = default_templates.VETO_MAJOR_HAZARD_OVERDUE, _("重大事故隐患逾期未整改")
+    FATAL_ACCIDENT = vetoes.VETO_FATAL_ACCIDENT, _("发生生产安全死亡事故")
+    INSPECTION_REFUSED = vetoes.VETO_INSPECTION_REFUSED, _("拒绝、阻挠工会监督检查")
+    MAJOR_HAZARD_OVERDUE = vetoes.VETO_MAJOR_HAZARD_OVERDUE, _("重大事故隐患逾期未整改")
 
 
 class ChecklistItem(models.Model):

@@ -11,7 +11,7 @@ from liangpai.checklists import selectors, services
 from liangpai.checklists.forms import CopyTemplateForm, ItemForm, ReasonForm
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.access import Action, requires
-from liangpai.regions.forms import apply_service_errors
+from liangpai.core.forms import apply_service_errors
 
 
 def _item(pk: int) -> ChecklistItem:

@@ -1,29 +1,51 @@
 """Who may see and do what — the one place access is decided.
 
-Scoping: every user sees the enterprises (and towns, groups, districts, experts) that
-one of their role memberships covers: city roles the whole city, town roles one
-town, group roles the districts their group covers, an enterprise contact their own
-enterprise. `can(user, action, obj)` is the decision table, used by views and services.
+The decision table is data here, in the kernel, so that every layer above can ask it:
+services check the actor they are given, views declare the action they need.
+
+- **Roles and actions.** `RULES` says which roles may take each action.
+- **Grants.** A user holds role grants, each scoped to the city, a town, a representative
+  group (and so its districts) or an enterprise. The kernel knows a grant as plain data
+  (`Grant`); the accounts app stores them (`Membership`) and its `User.grants()` hands them
+  over, so the kernel imports no domain app.
+- **Scoping.** Each domain app says, next to its model, which rows a grant covers: as a query
+  (`scope_q` rules, for lists) and in Python (`covered_by`, for one object). `can(actor, action,
+  obj)` and `visible(queryset, actor, action, rule)` apply them.
 
 Deny by default: `LoginRequiredMiddleware` guards every page, public views say so with
 `@public`, and every other view declares the action it needs with `@requires`. Out of
 scope → 404 (existence does not leak); in scope but not allowed → 403.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from liangpai.accounts.models import CITY_ROLES, GROUP_ROLES, TOWN_ROLES, Membership, Role
-from liangpai.enterprises.models import Enterprise
-from liangpai.organisations.models import Expert, RepresentativeGroup
-from liangpai.regions.models import District, Town
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市总工会")
+    CITY_EMERGENCY = "city_emergency", _("市应急管理局")
+    TOWN_UNION = "town_union", _("镇/街道总工会")
+    TOWN_EMERGENCY = "town_emergency", _("镇/街道应急办")
+    GROUP_LEADER = "group_leader", _("代表小组组长")
+    GROUP_MEMBER = "group_member", _("代表小组成员")
+    EXPERT = "expert", _("行业专家")
+    ENTERPRISE_CONTACT = "enterprise_contact", _("企业联系人")
+
+
+CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_EMERGENCY})
+TOWN_ROLES = frozenset({Role.TOWN_UNION, Role.TOWN_EMERGENCY, Role.EXPERT})
+GROUP_ROLES = frozenset({Role.GROUP_LEADER, Role.GROUP_MEMBER})
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_CONTACT})
 
 
 class Action(StrEnum):
@@ -89,52 +111,97 @@ RULES: dict[Action, frozenset[Role]] = {
 }
 
 
-# --- memberships, loaded once per request ---------------------------------------------
+# --- grants and actors ----------------------------------------------------------------
 
 
-def memberships(user: Any) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached: list[Membership] | None = getattr(user, "_lp_memberships", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("group").prefetch_related("group__districts"))
-        user._lp_memberships = cached
-    return cached
+@dataclass(frozen=True)
+class Grant:
+    """One role of one user and the scope it covers, as plain data.
+
+    `town_id` is set for town roles; `group_id`, `group_town_id` and `district_ids` for group
+    roles (the districts the group covers); `enterprise_id` for an enterprise contact.
+    """
+
+    role: Role
+    user_id: int
+    town_id: int | None = None
+    group_id: int | None = None
+    group_town_id: int | None = None
+    district_ids: frozenset[int] = frozenset()
+    enterprise_id: int | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.role in CITY_ROLES
+
+    @property
+    def is_town(self) -> bool:
+        return self.role in TOWN_ROLES
+
+    @property
+    def is_group(self) -> bool:
+        return self.role in GROUP_ROLES
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role in ENTERPRISE_ROLES
 
 
-def roles_of(user: Any) -> set[str]:
-    return {m.role for m in memberships(user)}
+class Actor(Protocol):
+    """Who takes an action: a signed-in user (`accounts.User`) or the system actor of a command."""
+
+    pk: Any
+    is_authenticated: bool
+    is_active: bool
+
+    def grants(self) -> Sequence[Grant]: ...
 
 
-def _group_district_ids(m: Membership) -> set[int]:
-    assert m.group is not None
-    return {d.pk for d in m.group.districts.all()}
+def grants_of(actor: Any) -> Sequence[Grant]:
+    """The grants of `actor`; none for an anonymous visitor or a deactivated account."""
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return ()
+    grants: Callable[[], Sequence[Grant]] | None = getattr(actor, "grants", None)
+    return grants() if grants is not None else ()
 
 
-# --- scoping --------------------------------------------------------------------------
+def roles_of(actor: Any) -> set[str]:
+    return {g.role for g in grants_of(actor)}
 
 
-def _enterprise_q(m: Membership) -> Q | None:
-    if m.role in CITY_ROLES:
-        return Q()
-    if m.role in TOWN_ROLES:
-        return Q(town_id=m.town_id)
-    if m.role in GROUP_ROLES:
-        return Q(district_id__in=_group_district_ids(m))
-    if m.role == Role.ENTERPRISE_CONTACT:
-        return Q(pk=m.enterprise_id)
-    return None
+class Scoped(Protocol):
+    """An object that can say whether a grant covers it (Enterprise, Town, District, …)."""
+
+    def covered_by(self, grant: Grant) -> bool: ...
 
 
-def _covers_enterprise(m: Membership, e: Enterprise) -> bool:
-    """The same rule as `_enterprise_q`, decided in Python (no query) for one enterprise."""
-    if m.role in CITY_ROLES:
-        return True
-    if m.role in TOWN_ROLES:
-        return e.town_id == m.town_id
-    if m.role in GROUP_ROLES:
-        return e.district_id in _group_district_ids(m)
-    return m.role == Role.ENTERPRISE_CONTACT and e.pk == m.enterprise_id
+# --- decisions ------------------------------------------------------------------------
+
+
+def _allowed_grants(actor: Any, action: Action) -> list[Grant]:
+    allowed = RULES.get(action, frozenset())
+    return [g for g in grants_of(actor) if g.role in allowed]
+
+
+def can(actor: Any, action: Action, obj: Scoped | None = None) -> bool:
+    """May `actor` take `action` (on `obj`, when given)? Deny by default."""
+    grants = _allowed_grants(actor, action)
+    if obj is None:
+        return bool(grants)
+    return any(obj.covered_by(g) for g in grants)
+
+
+def check(actor: Any, action: Action, obj: Scoped | None = None, message: str = "") -> None:
+    """Refuse with PermissionDenied unless `can(actor, action, obj)`: the services' first line."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(message)
+
+
+M = TypeVar("M", bound=Model)
+M_co = TypeVar("M_co", bound=Model, covariant=True)
+
+#: A scoping rule: the rows one grant covers, as a filter (None: nothing; an empty Q: everything).
+ScopeRule = Callable[[Grant], Q | None]
 
 
 def _union(qs: Iterable[Q | None]) -> Q | None:
@@ -148,120 +215,31 @@ def _union(qs: Iterable[Q | None]) -> Q | None:
     return result
 
 
-def _scoped(
-    model_qs: QuerySet[Any], user: Any, to_q: Callable[[Membership], Q | None], roles: frozenset[Role] | None
-) -> QuerySet[Any]:
-    ms = [m for m in memberships(user) if roles is None or m.role in roles]
-    q = _union(to_q(m) for m in ms)
+def visible[R: QuerySet[Any]](rows: R, actor: Any, action: Action, rule: ScopeRule) -> R:
+    """`rows` narrowed to those `actor` may take `action` on, by the domain's scoping `rule`."""
+    q = _union(rule(g) for g in _allowed_grants(actor, action))
     if q is None:
-        return model_qs.none()
-    return model_qs.filter(q) if q else model_qs
+        return rows.none()
+    return rows.filter(q) if q else rows
 
 
-def enterprises_visible_to(user: Any, action: Action = Action.ENTERPRISE_VIEW) -> QuerySet[Enterprise]:
-    """The scoping rule: the enterprises `user` may see (or take `action` on)."""
-    return _scoped(Enterprise.objects.all(), user, _enterprise_q, RULES[action])
+class ScopedRows(Protocol[M_co]):
+    """A model's manager or queryset that knows its scoping rule (`Town.objects`, …)."""
+
+    def visible_to(self, actor: Any) -> QuerySet[M_co]: ...
 
 
-def towns_visible_to(user: Any, action: Action = Action.ORG_VIEW) -> QuerySet[Town]:
-    def to_q(m: Membership) -> Q | None:
-        if m.role in CITY_ROLES:
-            return Q()
-        if m.role in TOWN_ROLES:
-            return Q(pk=m.town_id)
-        if m.role in GROUP_ROLES:
-            assert m.group is not None
-            return Q(pk=m.group.town_id)
-        return None
-
-    return _scoped(Town.objects.all(), user, to_q, RULES[action])
-
-
-def districts_visible_to(user: Any, action: Action = Action.ORG_VIEW) -> QuerySet[District]:
-    def to_q(m: Membership) -> Q | None:
-        if m.role in CITY_ROLES:
-            return Q()
-        if m.role in TOWN_ROLES:
-            return Q(town_id=m.town_id)
-        if m.role in GROUP_ROLES:
-            return Q(pk__in=_group_district_ids(m))
-        return None
-
-    return _scoped(District.objects.all(), user, to_q, RULES[action])
-
-
-def groups_visible_to(user: Any, action: Action = Action.ORG_VIEW) -> QuerySet[RepresentativeGroup]:
-    def to_q(m: Membership) -> Q | None:
-        if m.role in CITY_ROLES:
-            return Q()
-        if m.role in TOWN_ROLES:
-            return Q(town_id=m.town_id)
-        if m.role in GROUP_ROLES:
-            return Q(pk=m.group_id)
-        return None
-
-    return _scoped(RepresentativeGroup.objects.all(), user, to_q, RULES[action])
-
-
-def experts_visible_to(user: Any, action: Action = Action.ORG_VIEW) -> QuerySet[Expert]:
-    def to_q(m: Membership) -> Q | None:
-        if m.role in CITY_ROLES:
-            return Q()
-        if m.role in (Role.TOWN_UNION, Role.TOWN_EMERGENCY):
-            return Q(towns=m.town_id)
-        if m.role == Role.EXPERT:
-            return Q(user_id=m.user_id)
-        if m.role in GROUP_ROLES:
-            assert m.group is not None
-            return Q(towns=m.group.town_id)
-        return None
-
-    return _scoped(Expert.objects.all(), user, to_q, RULES[action]).distinct()
-
-
-_VISIBLE: dict[type[Model], Callable[[Any, Action], QuerySet[Any]]] = {
-    Enterprise: enterprises_visible_to,
-    Town: towns_visible_to,
-    District: districts_visible_to,
-    RepresentativeGroup: groups_visible_to,
-    Expert: experts_visible_to,
-}
-
-
-# --- decisions ------------------------------------------------------------------------
-
-
-def can(user: Any, action: Action, obj: Model | None = None) -> bool:
-    """May `user` take `action` (on `obj`, when given)? Deny by default."""
-    allowed = RULES.get(action, frozenset())
-    if not any(m.role in allowed for m in memberships(user)):
-        return False
-    if obj is None:
-        return True
-    if isinstance(obj, Enterprise):
-        return any(m.role in allowed and _covers_enterprise(m, obj) for m in memberships(user))
-    visible = _VISIBLE.get(type(obj))
-    if visible is None:
-        return False
-    return visible(user, action).filter(pk=obj.pk).exists()
-
-
-M = TypeVar("M", bound=Model)
-
-
-def get_for_user_or_404[M: Model](user: Any, model: type[M], pk: Any, action: Action) -> M:
-    """Fetch `model` #pk for `user`: 404 outside their scope, 403 when in scope but not allowed."""
+def get_scoped_or_404[M: Model](actor: Any, rows: ScopedRows[M], pk: Any, action: Action) -> M:
+    """One of `rows` for `action`: 404 when `actor` may not see it (existence does not leak),
+    403 when they may see it but not take `action` on it. The one get-or-404 of the views."""
+    visible_rows = rows.visible_to(actor)
     try:
-        obj = _VISIBLE[model](user, _view_action(model)).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        obj = visible_rows.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    if not can(user, action, obj):
+    if not can(actor, action, obj):  # type: ignore[arg-type]
         raise PermissionDenied
     return obj
-
-
-def _view_action(model: type[Model]) -> Action:
-    return Action.ENTERPRISE_VIEW if model is Enterprise else Action.ORG_VIEW
 
 
 # --- declaring the rule of every view -------------------------------------------------

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from liangpai.core.access import Action, can, memberships
+from liangpai.core.access import Action, can
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,5 +20,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "assessments": can(user, Action.ASSESSMENT_VIEW),
             "publish": can(user, Action.PUBLISH),
         },
-        "my_memberships": memberships(user),
     }

@@ -3,7 +3,6 @@ from django.urls import path
 from liangpai.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,26 +1,12 @@
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from liangpai.core.access import Action, enterprises_visible_to, public, requires, signed_in
+from liangpai.core.access import Action, public, requires
 from liangpai.core.models import AuditEvent
-from liangpai.enterprises.models import Enterprise
-
-
-@signed_in
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    visible = enterprises_visible_to(request.user)
-    stats = visible.aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(status=Enterprise.Status.ACTIVE)),
-        above=Count("pk", filter=Q(scale=Enterprise.Scale.ABOVE, status=Enterprise.Status.ACTIVE)),
-        with_union=Count("pk", filter=Q(has_union=True, status=Enterprise.Status.ACTIVE)),
-    )
-    return render(request, "core/home.html", {"stats": stats})
 
 
 @requires(Action.AUDIT_VIEW)

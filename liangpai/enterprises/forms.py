@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liangpai.core.access import Action, districts_visible_to, towns_visible_to
+from liangpai.core.access import Action
+from liangpai.core.forms import clean_phone
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.enterprises.selectors import EnterpriseFilters
 from liangpai.enterprises.services import EDITABLE_FIELDS
-from liangpai.regions.forms import clean_phone
 from liangpai.regions.models import District, Town
 from liangpai.rules import credit_code
 from liangpai.rules.text import clean_text
@@ -31,9 +31,10 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        towns = towns_visible_to(user, Action.ENTERPRISE_VIEW)
+        towns = Town.objects.visible_to(user, Action.ENTERPRISE_VIEW)
         self.fields["town"].queryset = towns  # type: ignore[attr-defined]
-        self.fields["district"].queryset = districts_visible_to(user, Action.ENTERPRISE_VIEW).select_related("town")  # type: ignore[attr-defined]
+        districts = District.objects.visible_to(user, Action.ENTERPRISE_VIEW).select_related("town")
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
         self.fields["industry"].choices = [  # type: ignore[attr-defined]
             ("", _("全部")),
             *Industry.objects.filter(parent=None).values_list("code", "name"),
@@ -94,8 +95,8 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(user, action)  # type: ignore[attr-defined]
-        self.fields["district"].queryset = districts_visible_to(user, action).select_related("town")  # type: ignore[attr-defined]
+        self.fields["town"].queryset = Town.objects.visible_to(user, action)  # type: ignore[attr-defined]
+        self.fields["district"].queryset = District.objects.visible_to(user, action).select_related("town")  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.exclude(parent=None).select_related("parent")  # type: ignore[attr-defined]
         self.fields["credit_code"].help_text = _("18位，大小写、全角和空格会自动纠正。")
         if self.instance.pk:

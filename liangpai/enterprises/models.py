@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from liangpai.core.access import Action, Grant, visible
 from liangpai.enterprises.validators import validate_credit_code
 from liangpai.regions.models import District, Town
 
@@ -29,9 +33,27 @@ class Industry(models.Model):
         return self.parent_id is None
 
 
+def _enterprise_rule(g: Grant) -> Q | None:
+    """The scoping rule (every other scope derives from it): city roles see the whole city, town
+    roles one town, group roles the districts their group covers, a contact its own enterprise."""
+    if g.is_city:
+        return Q()
+    if g.is_town:
+        return Q(town_id=g.town_id)
+    if g.is_group:
+        return Q(district_id__in=g.district_ids)
+    if g.is_enterprise:
+        return Q(pk=g.enterprise_id)
+    return None
+
+
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
     def active(self) -> "EnterpriseQuerySet":
         return self.filter(status=Enterprise.Status.ACTIVE)
+
+    def visible_to(self, actor: Any, action: Action = Action.ENTERPRISE_VIEW) -> "EnterpriseQuerySet":
+        """The enterprises `actor` may see (or take `action` on)."""
+        return visible(self, actor, action, _enterprise_rule)
 
 
 EnterpriseManager = models.Manager.from_queryset(EnterpriseQuerySet)
@@ -83,6 +105,16 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def covered_by(self, g: Grant) -> bool:
+        """The same rule as `_enterprise_rule`, decided for this enterprise without a query."""
+        if g.is_city:
+            return True
+        if g.is_town:
+            return g.town_id == self.town_id
+        if g.is_group:
+            return self.district_id in g.district_ids
+        return g.is_enterprise and g.enterprise_id == self.pk
 
     def clean(self) -> None:
         if self.district_id and self.town_id and self.district.town_id != self.town_id:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from liangpai.core.access import Action, enterprises_visible_to
+from liangpai.core.access import Action
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.rules.credit_code import ALPHABET
@@ -67,7 +67,7 @@ def enterprise_list(
     *, user: Any, filters: EnterpriseFilters, action: Action = Action.ENTERPRISE_VIEW
 ) -> QuerySet[Enterprise]:
     """The enterprises `user` may see that match `filters`, ready to show in a list."""
-    qs = filter_enterprises(enterprises_visible_to(user, action), filters)
+    qs = filter_enterprises(Enterprise.objects.visible_to(user, action), filters)
     return qs.select_related("town", "district", "industry", "industry__parent")
 
 

@@ -8,6 +8,5 @@ urlpatterns = [
     path("export.xlsx", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
     path("districts/", views.district_options, name="district_options"),
-    path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
 ]

@@ -4,19 +4,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liangpai.assessments.selectors import enterprise_panel
-from liangpai.core.access import Action, can, districts_visible_to, get_for_user_or_404, requires
+from liangpai.core.access import Action, can, get_scoped_or_404, requires
 from liangpai.core.downloads import xlsx_download
 from liangpai.core.params import id_param
 from liangpai.enterprises import selectors, services
 from liangpai.enterprises.exports import write_enterprises_xlsx
 from liangpai.enterprises.forms import EnterpriseFilterForm, EnterpriseForm
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.selectors import enterprise_ratings
+from liangpai.regions.models import District
 
 
 @requires(Action.ENTERPRISE_VIEW)
@@ -50,23 +48,6 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
     )
 
 
-@requires(Action.ENTERPRISE_VIEW)
-@require_GET
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_for_user_or_404(request.user, Enterprise, pk, Action.ENTERPRISE_VIEW)
-    context = {
-        "e": enterprise,
-        "can_reveal": can(request.user, Action.CONTACT_REVEAL, enterprise),
-        "can_edit": can(request.user, Action.ENTERPRISE_EDIT, enterprise),
-        "history": selectors.enterprise_history(enterprise),
-        # Lights by quarter and grades by year (templates/ratings/enterprise_panel.html).
-        "ratings": enterprise_ratings(user=request.user, enterprise=enterprise, today=timezone.localdate()),
-        # The annual assessments (templates/assessments/enterprise_panel.html).
-        "assessment_panel": enterprise_panel(user=request.user, enterprise=enterprise, year=timezone.localdate().year),
-    }
-    return render(request, "enterprises/detail.html", context)
-
-
 @requires(Action.ENTERPRISE_CREATE)
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request: HttpRequest) -> HttpResponse:
@@ -80,14 +61,14 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
             form.add_error("town", str(exc) or _("您无权在该镇/街道登记企业。"))
         else:
             messages.success(request, _("已登记企业“%(name)s”。") % {"name": enterprise.name})
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            return redirect("enterprise_detail", pk=enterprise.pk)
     return render(request, "enterprises/form.html", {"form": form, "creating": True})
 
 
 @requires(Action.ENTERPRISE_EDIT)
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_for_user_or_404(request.user, Enterprise, pk, Action.ENTERPRISE_EDIT)
+    enterprise = get_scoped_or_404(request.user, Enterprise.objects, pk, Action.ENTERPRISE_EDIT)
     opened_version = enterprise.version
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, action=Action.ENTERPRISE_EDIT)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +89,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("town", str(exc) or _("您无权把企业移到该镇/街道。"))
         else:
             messages.success(request, _("已保存修改。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            return redirect("enterprise_detail", pk=enterprise.pk)
     return render(request, "enterprises/form.html", {"form": form, "creating": False, "e": enterprise})
 
 
@@ -116,7 +97,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def district_options(request: HttpRequest) -> HttpResponse:
     """<option>s of the districts of one town, for the town → district selects (htmx)."""
-    districts = districts_visible_to(request.user, Action.ENTERPRISE_VIEW)
+    districts = District.objects.visible_to(request.user, Action.ENTERPRISE_VIEW)
     town = id_param(request.GET.get("town"))
     districts = districts.filter(town_id=town) if town is not None else districts.none()
     return render(request, "enterprises/list.html#district_options", {"districts": districts})

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from liangpai.core.admin import AuditedAdmin
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
-from liangpai.regions.admin import AuditedAdmin
 
 
 @admin.register(Body)

@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liangpai.core.access import Action, districts_visible_to, towns_visible_to
+from liangpai.core.access import Action
+from liangpai.core.forms import StyledForm, VersionedForm, clean_phone, reason_field
 from liangpai.enterprises.models import Industry
 from liangpai.organisations import selectors
 from liangpai.organisations.models import GroupMember
-from liangpai.regions.forms import StyledForm, VersionedForm, clean_phone, reason_field
 from liangpai.regions.models import District, Town
 from liangpai.rules.text import clean_text
 
@@ -45,7 +45,7 @@ class GroupFilterForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(user)  # type: ignore[attr-defined]
+        self.fields["town"].queryset = Town.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["q"].widget.attrs["placeholder"] = _("小组名称或成员姓名")
 
     def filters(self) -> selectors.GroupFilters:
@@ -111,9 +111,9 @@ class GroupForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(user, Action.ORG_MANAGE)  # type: ignore[attr-defined]
+        self.fields["town"].queryset = Town.objects.visible_to(user, Action.ORG_MANAGE)  # type: ignore[attr-defined]
         self.fields["districts"].queryset = (  # type: ignore[attr-defined]
-            districts_visible_to(user, Action.ORG_MANAGE).select_related("town")
+            District.objects.visible_to(user, Action.ORG_MANAGE).select_related("town")
         )
 
     def clean_name(self) -> str:
@@ -201,7 +201,7 @@ class ExpertForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["specialities"].queryset = selectors.industries_by_section()  # type: ignore[attr-defined]
-        self.fields["towns"].queryset = towns_visible_to(user, Action.ORG_MANAGE)  # type: ignore[attr-defined]
+        self.fields["towns"].queryset = Town.objects.visible_to(user, Action.ORG_MANAGE)  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         return _required_text(self.cleaned_data["name"], _("请填写姓名。"))

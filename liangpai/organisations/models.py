@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from liangpai.core.access import Action, Grant, Role, visible
 from liangpai.enterprises.models import Industry
 from liangpai.regions.models import District, Town
 
@@ -45,6 +49,22 @@ class Body(models.Model):
         return self.name
 
 
+def _group_rule(g: Grant) -> Q | None:
+    if g.is_city:
+        return Q()
+    if g.is_town:
+        return Q(town_id=g.town_id)
+    if g.is_group:
+        return Q(pk=g.group_id)
+    return None
+
+
+class GroupQuerySet(models.QuerySet["RepresentativeGroup"]):
+    def visible_to(self, actor: Any, action: Action = Action.ORG_VIEW) -> "GroupQuerySet":
+        """The groups `actor` may take `action` on: their town's, or their own group."""
+        return visible(self, actor, action, _group_rule)
+
+
 class RepresentativeGroup(models.Model):
     """工会代表小组: led by a leader, inspects the districts it covers (R8)."""
 
@@ -54,6 +74,8 @@ class RepresentativeGroup(models.Model):
     is_active = models.BooleanField(_("在用"), default=True)
     note = models.TextField(_("备注"), blank=True)
 
+    objects = GroupQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("工会代表小组")
         verbose_name_plural = pgettext_lazy("plural", "工会代表小组")
@@ -62,6 +84,14 @@ class RepresentativeGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def covered_by(self, g: Grant) -> bool:
+        """The same rule as `_group_rule`, for this group without a query."""
+        if g.is_city:
+            return True
+        if g.is_town:
+            return g.town_id == self.town_id
+        return g.is_group and g.group_id == self.pk
 
 
 class GroupMember(models.Model):
@@ -99,6 +129,25 @@ class GroupMember(models.Model):
         return gettext("%(name)s（%(role)s）") % {"name": self.name, "role": self.get_role_display()}
 
 
+def _expert_rule(g: Grant) -> Q | None:
+    if g.is_city:
+        return Q()
+    if g.role == Role.EXPERT:
+        return Q(user_id=g.user_id)
+    if g.is_town:
+        return Q(towns=g.town_id)
+    if g.is_group:
+        return Q(towns=g.group_town_id)
+    return None
+
+
+class ExpertQuerySet(models.QuerySet["Expert"]):
+    def visible_to(self, actor: Any, action: Action = Action.ORG_VIEW) -> "ExpertQuerySet":
+        """The experts `actor` may take `action` on: those invited by their town (or their group's
+        town); an expert sees their own profile."""
+        return visible(self, actor, action, _expert_rule).distinct()
+
+
 class Expert(models.Model):
     """An invited industry safety expert (行业安全生产专家)."""
 
@@ -118,6 +167,8 @@ class Expert(models.Model):
     )
     is_active = models.BooleanField(_("在库"), default=True)
 
+    objects = ExpertQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("行业专家")
         verbose_name_plural = pgettext_lazy("plural", "行业专家")
@@ -125,3 +176,12 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def covered_by(self, g: Grant) -> bool:
+        """The same rule as `_expert_rule`, for this expert (one query for the inviting towns)."""
+        if g.is_city:
+            return True
+        if g.role == Role.EXPERT:
+            return g.user_id == self.user_id
+        town = g.town_id if g.is_town else g.group_town_id if g.is_group else None
+        return town is not None and self.towns.filter(pk=town).exists()

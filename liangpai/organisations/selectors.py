@@ -7,18 +7,11 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from liangpai.core.access import (
-    Action,
-    can,
-    enterprises_visible_to,
-    experts_visible_to,
-    groups_visible_to,
-    towns_visible_to,
-)
+from liangpai.core.access import Action, can
+from liangpai.core.queries import count_of
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.models import District, Town
-from liangpai.regions.selectors import count_of
 from liangpai.rules.text import clean_text
 
 # --- representative groups --------------------------------------------------------------
@@ -34,7 +27,7 @@ def group_rows(*, user: Any) -> QuerySet[RepresentativeGroup]:
     """The groups `user` may see, each with its town, member count, leader (`leaders`, a list of
     at most one) and districts."""
     return (
-        groups_visible_to(user)
+        RepresentativeGroup.objects.visible_to(user)
         .select_related("town")
         .order_by("town__sort_order", "town__name", "name")
         .annotate(member_count=count_of(GroupMember.objects.all(), "group"))
@@ -65,7 +58,9 @@ def group_members(group: RepresentativeGroup) -> QuerySet[GroupMember]:
 def group_districts(*, user: Any, group: RepresentativeGroup) -> QuerySet[District]:
     """The districts `group` covers, with the active enterprises in each that `user` may see."""
     return group.districts.order_by("sort_order", "name").annotate(
-        enterprise_count=count_of(enterprises_visible_to(user).filter(status=Enterprise.Status.ACTIVE), "district")
+        enterprise_count=count_of(
+            Enterprise.objects.visible_to(user).filter(status=Enterprise.Status.ACTIVE), "district"
+        )
     )
 
 
@@ -90,7 +85,7 @@ def industries_by_section() -> QuerySet[Industry]:
 
 
 def expert_list(*, user: Any, filters: ExpertFilters) -> QuerySet[Expert]:
-    experts = experts_visible_to(user)
+    experts = Expert.objects.visible_to(user)
     q = clean_text(filters.q)
     if q:
         experts = experts.filter(Q(name__icontains=q) | Q(employer__icontains=q))
@@ -120,8 +115,10 @@ def expert_rows(*, user: Any, experts: list[Expert]) -> list[ExpertRow]:
     if not experts:
         return []
     pks = [e.pk for e in experts]
-    revealed = set(experts_visible_to(user, Action.CONTACT_REVEAL).filter(pk__in=pks).values_list("pk", flat=True))
-    managed = set(experts_visible_to(user, Action.ORG_MANAGE).filter(pk__in=pks).values_list("pk", flat=True))
+    revealed = set(
+        Expert.objects.visible_to(user, Action.CONTACT_REVEAL).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    managed = set(Expert.objects.visible_to(user, Action.ORG_MANAGE).filter(pk__in=pks).values_list("pk", flat=True))
     return [ExpertRow(e, reveal_phone=e.pk in revealed, can_manage=e.pk in managed) for e in experts]
 
 
@@ -140,7 +137,7 @@ def expert_initial(expert: Expert) -> dict[str, Any]:
 
 def towns_inviting_outside(*, user: Any, expert: Expert) -> QuerySet[Town]:
     """The towns that invited `expert` which `user` does not manage (their invitations stay)."""
-    return expert.towns.exclude(pk__in=towns_visible_to(user, Action.ORG_MANAGE).values("pk")).order_by(
+    return expert.towns.exclude(pk__in=Town.objects.visible_to(user, Action.ORG_MANAGE).values("pk")).order_by(
         "sort_order", "name"
     )
 
@@ -163,7 +160,7 @@ class TownBodies:
 def _phone_rule(user: Any) -> tuple[set[int], bool]:
     """A town body's phone is shown in full to whoever may reveal contacts in that town; a city
     body's to whoever may reveal contacts anywhere, since every town office works with it."""
-    towns = set(towns_visible_to(user, Action.CONTACT_REVEAL).values_list("pk", flat=True))
+    towns = set(Town.objects.visible_to(user, Action.CONTACT_REVEAL).values_list("pk", flat=True))
     return towns, can(user, Action.CONTACT_REVEAL)
 
 
@@ -173,7 +170,7 @@ def _row(body: Body, towns: set[int], city: bool) -> BodyRow:
 
 def bodies_by_town(*, user: Any) -> list[TownBodies]:
     """The city bodies, then each town `user` may see with its union and emergency office."""
-    towns = list(towns_visible_to(user))
+    towns = list(Town.objects.visible_to(user))
     bodies = Body.objects.filter(Q(town__isnull=True) | Q(town__in=[t.pk for t in towns])).order_by("kind", "name")
     reveal_towns, reveal_city = _phone_rule(user)
     by_town: dict[int | None, list[BodyRow]] = {}

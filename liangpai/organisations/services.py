@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from liangpai.core import audit
-from liangpai.core.access import Action, can, towns_visible_to
+from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Industry
 from liangpai.organisations.models import Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.models import District, Town
@@ -236,7 +236,7 @@ def _expert_state(expert: Expert, *, specialities: Iterable[Industry], towns: It
 
 def _check_towns(by: Any, towns: list[Town]) -> set[int]:
     """The towns `by` may invite to; inviting to any other town is refused."""
-    manageable = set(towns_visible_to(by, Action.ORG_MANAGE).values_list("pk", flat=True))
+    manageable = set(Town.objects.visible_to(by, Action.ORG_MANAGE).values_list("pk", flat=True))
     outside = [t for t in towns if t.pk not in manageable]
     if outside:
         names = pgettext("list separator", "、").join(t.name for t in outside)

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liangpai.core.access import Action, can, get_for_user_or_404, requires, towns_visible_to
+from liangpai.core.access import Action, can, get_scoped_or_404, requires
+from liangpai.core.forms import apply_service_errors
 from liangpai.core.params import id_param
 from liangpai.organisations import selectors, services
 from liangpai.organisations.forms import (
@@ -22,7 +23,7 @@ from liangpai.organisations.forms import (
     ReasonForm,
 )
 from liangpai.organisations.models import Expert, GroupMember, RepresentativeGroup
-from liangpai.regions.forms import apply_service_errors
+from liangpai.regions.models import Town
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
@@ -44,7 +45,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.ORG_VIEW)
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_for_user_or_404(request.user, RepresentativeGroup, pk, Action.ORG_VIEW)
+    group = get_scoped_or_404(request.user, RepresentativeGroup.objects, pk, Action.ORG_VIEW)
     context = {
         "group": group,
         "members": selectors.group_members(group),
@@ -61,7 +62,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def group_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (town := id_param(request.GET.get("town"))) is not None:
-        initial["town"] = towns_visible_to(request.user, Action.ORG_MANAGE).filter(pk=town).first()
+        initial["town"] = Town.objects.visible_to(request.user, Action.ORG_MANAGE).filter(pk=town).first()
     form = GroupForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +87,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @requires(Action.ORG_MANAGE)
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_for_user_or_404(request.user, RepresentativeGroup, pk, Action.ORG_MANAGE)
+    group = get_scoped_or_404(request.user, RepresentativeGroup.objects, pk, Action.ORG_MANAGE)
     initial = {
         "town": group.town_id,
         "name": group.name,
@@ -120,7 +121,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_for_manager(request: HttpRequest, pk: int, member_pk: int) -> GroupMember:
-    group = get_for_user_or_404(request.user, RepresentativeGroup, pk, Action.ORG_MANAGE)
+    group = get_scoped_or_404(request.user, RepresentativeGroup.objects, pk, Action.ORG_MANAGE)
     member = get_object_or_404(GroupMember, pk=member_pk, group=group)
     member.group = group
     return member
@@ -129,7 +130,7 @@ def _member_for_manager(request: HttpRequest, pk: int, member_pk: int) -> GroupM
 @requires(Action.ORG_MANAGE)
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_for_user_or_404(request.user, RepresentativeGroup, pk, Action.ORG_MANAGE)
+    group = get_scoped_or_404(request.user, RepresentativeGroup.objects, pk, Action.ORG_MANAGE)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -238,7 +239,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
 @requires(Action.ORG_MANAGE)
 @require_http_methods(["GET", "POST"])
 def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    expert = get_for_user_or_404(request.user, Expert, pk, Action.ORG_MANAGE)
+    expert = get_scoped_or_404(request.user, Expert.objects, pk, Action.ORG_MANAGE)
     form = ExpertForm(request.POST or None, user=request.user, initial=selectors.expert_initial(expert))
     if request.method == "POST" and form.is_valid():
         try:

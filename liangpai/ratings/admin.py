@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liangpai.core.access import Action, can
+from liangpai.core.admin import ADMIN_REASON, AuditedAdmin
 from liangpai.ratings import rulesets
 from liangpai.ratings.errors import RatingsError
-from liangpai.ratings.grades import VETO_NAMES
 from liangpai.ratings.models import (
     RULESET_FIELDS,
     AnnualGrade,
@@ -30,7 +30,7 @@ from liangpai.ratings.models import (
     RulesetVersion,
     WarningInterview,
 )
-from liangpai.regions.admin import ADMIN_REASON, AuditedAdmin
+from liangpai.rules.vetoes import VETO_NAMES
 
 
 def _may_manage(request: HttpRequest) -> bool:

@@ -12,7 +12,7 @@ import datetime
 import functools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import batched
@@ -24,11 +24,6 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liangpai.checklists.default_templates import (
-    VETO_FATAL_ACCIDENT,
-    VETO_INSPECTION_REFUSED,
-    VETO_MAJOR_HAZARD_OVERDUE,
-)
 from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
@@ -42,17 +37,10 @@ from liangpai.rules import grading
 from liangpai.rules.lights import Light
 from liangpai.rules.periods import Year, parse_year
 from liangpai.rules.ruleset import Grade, Ruleset
+from liangpai.rules.vetoes import VETO_NAMES
 
 CHUNK = 2000
 UNGRADED = "ungraded"
-
-#: The name a failed veto item is explained with (R-GRADE-3), by its key (checklists.default_templates).
-VETO_NAMES = {
-    VETO_FATAL_ACCIDENT: "发生生产安全死亡事故",
-    VETO_INSPECTION_REFUSED: "拒绝、阻挠工会监督检查",
-    VETO_MAJOR_HAZARD_OVERDUE: "重大事故隐患逾期未整改",
-}
-
 
 # --- where the base grade comes from ---------------------------------------------------
 
@@ -88,11 +76,6 @@ class GradeInputs:
         for enterprise_id, score, grade, vetoes in inputs.iterator(chunk_size=STREAM_CHUNK):
             base: Grade | Decimal | None = score if score is not None else (Grade(grade) if grade else None)
             yield enterprise_id, BaseGrade(base, tuple(vetoes or ()), self.name)
-
-
-#: The base grade sources; for an enterprise in several, the last one wins. The annual-assessment app
-#: appends its own (issue 3 item 4), so an assessment overrides an imported or recorded base.
-BASE_GRADE_SOURCES: list[BaseGradeSource] = [GradeInputs()]
 
 
 def _year_lights(year: int) -> Iterator[tuple[int, grading.QuarterLight]]:
@@ -148,9 +131,9 @@ _NOT_ASSESSED = BaseGrade(None)
 _Input = tuple[EnterpriseRow, BaseGrade, list[grading.QuarterLight]]
 
 
-def _inputs(year: int) -> Iterator[_Input]:
+def _inputs(year: int, sources: Sequence[BaseGradeSource]) -> Iterator[_Input]:
     lights = Cursor(_year_lights(year))
-    bases = [Cursor(source.rows(year)) for source in BASE_GRADE_SOURCES]
+    bases = [Cursor(source.rows(year)) for source in sources]
     for enterprise in active_enterprises():
         base = _NOT_ASSESSED
         for cursor in bases:
@@ -165,8 +148,9 @@ def check_not_published(year: int) -> None:
         raise PublishedError(_("%(year)s 年度等级已公布，不能再计算。") % {"year": year})
 
 
-def compute_grades(*, year: Year | int | str, by: Any = None) -> GradeOutcome:
-    """R3/R6: every active enterprise's annual grade for `year`. Raises PeriodError or PublishedError."""
+def compute_grades(*, year: Year | int | str, sources: Sequence[BaseGradeSource], by: Any = None) -> GradeOutcome:
+    """R3/R6: every active enterprise's annual grade for `year`, its base taken from `sources` in order
+    (the last that has an enterprise wins). Raises PeriodError or PublishedError."""
     if by is not None and not can(by, Action.RULES_MANAGE):
         raise PermissionDenied
     period = year if isinstance(year, Year) else parse_year(year)
@@ -179,7 +163,7 @@ def compute_grades(*, year: Year | int | str, by: Any = None) -> GradeOutcome:
     with transaction.atomic(), bulk_writes():
         check_not_published(period.value)
         grading_run = _Grading(period, ruleset, rules, by=by, reason=reason, naming=naming, outcome=outcome)
-        for chunk in batched(_inputs(period.value), CHUNK):
+        for chunk in batched(_inputs(period.value, sources), CHUNK):
             grading_run.chunk(chunk)
     return outcome
 

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liangpai.core.access import Action, can, requires, towns_visible_to
+from liangpai.core.access import Action, can, requires
 from liangpai.ratings import interviews, selectors
 from liangpai.ratings.errors import RatingsError
 from liangpai.ratings.forms import InterviewCancelForm, InterviewFilterForm, InterviewRecordForm, LightOverrideForm
 from liangpai.ratings.models import WarningInterview
 from liangpai.ratings.overrides import light_state, override_seen
 from liangpai.ratings.scans import CONTENT_TYPES, kind_by_start
+from liangpai.regions.models import Town
 
 
 @requires(Action.LIGHT_OVERRIDE)
@@ -35,7 +36,7 @@ def light_override(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已调整%(quarter)s的灯色。") % {"quarter": light.quarter})
-            return redirect("enterprises:detail", pk=light.enterprise_id)
+            return redirect("enterprise_detail", pk=light.enterprise_id)
     context = {"light": light, "form": form, "reasons": selectors.light_reasons(light)}
     return render(request, "ratings/light_override.html", context)
 
@@ -43,7 +44,7 @@ def light_override(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.INTERVIEW_VIEW)
 @require_GET
 def interview_list(request: HttpRequest) -> HttpResponse:
-    towns = towns_visible_to(request.user, Action.INTERVIEW_VIEW)
+    towns = Town.objects.visible_to(request.user, Action.INTERVIEW_VIEW)
     form = InterviewFilterForm(request.GET, towns=[(t.pk, t.name) for t in towns])
     today = timezone.localdate()
     rows = selectors.interview_list(user=request.user, filters=form.filters(), today=today)

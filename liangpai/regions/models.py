@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from liangpai.core.access import Action, Grant, visible
 
 
 class City(models.Model):
@@ -14,6 +19,22 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _town_rule(g: Grant) -> Q | None:
+    if g.is_city:
+        return Q()
+    if g.is_town:
+        return Q(pk=g.town_id)
+    if g.is_group:
+        return Q(pk=g.group_town_id)
+    return None
+
+
+class TownQuerySet(models.QuerySet["Town"]):
+    def visible_to(self, actor: Any, action: Action = Action.ORG_VIEW) -> "TownQuerySet":
+        """The towns `actor` may take `action` in: all for city roles, their own for town and group roles."""
+        return visible(self, actor, action, _town_rule)
 
 
 class Town(models.Model):
@@ -29,6 +50,8 @@ class Town(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.TOWN)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    objects = TownQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("镇/街道")
         verbose_name_plural = pgettext_lazy("plural", "镇/街道")
@@ -38,6 +61,30 @@ class Town(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covered_by(self, g: Grant) -> bool:
+        """The same rule as `_town_rule`, for this town without a query."""
+        if g.is_city:
+            return True
+        if g.is_town:
+            return g.town_id == self.pk
+        return g.is_group and g.group_town_id == self.pk
+
+
+def _district_rule(g: Grant) -> Q | None:
+    if g.is_city:
+        return Q()
+    if g.is_town:
+        return Q(town_id=g.town_id)
+    if g.is_group:
+        return Q(pk__in=g.district_ids)
+    return None
+
+
+class DistrictQuerySet(models.QuerySet["District"]):
+    def visible_to(self, actor: Any, action: Action = Action.ORG_VIEW) -> "DistrictQuerySet":
+        """The districts `actor` may take `action` in: their town's, or the ones their group covers."""
+        return visible(self, actor, action, _district_rule)
+
 
 class District(models.Model):
     """A district (片) of a town: the area one representative group inspects."""
@@ -45,6 +92,8 @@ class District(models.Model):
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="districts", verbose_name=_("镇/街道"))
     name = models.CharField(_("名称"), max_length=50)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("片区")
@@ -56,3 +105,11 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town.name}·{self.name}"
+
+    def covered_by(self, g: Grant) -> bool:
+        """The same rule as `_district_rule`, for this district without a query."""
+        if g.is_city:
+            return True
+        if g.is_town:
+            return g.town_id == self.town_id
+        return g.is_group and self.pk in g.district_ids

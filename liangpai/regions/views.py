@@ -3,40 +3,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from liangpai.core.access import Action, can, get_for_user_or_404, requires
-from liangpai.organisations import selectors as org_selectors
-from liangpai.regions import selectors, services
-from liangpai.regions.forms import DistrictForm, apply_service_errors
+from liangpai.core.access import Action, get_scoped_or_404, requires
+from liangpai.core.forms import apply_service_errors
+from liangpai.regions import services
+from liangpai.regions.forms import DistrictForm
 from liangpai.regions.models import District, Town
-
-
-@requires(Action.ORG_VIEW)
-@require_GET
-def town_list(request: HttpRequest) -> HttpResponse:
-    towns = selectors.towns_with_counts(user=request.user)
-    return render(request, "regions/town_list.html", {"towns": towns})
-
-
-@requires(Action.ORG_VIEW)
-@require_GET
-def town_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    town = get_for_user_or_404(request.user, Town, pk, Action.ORG_VIEW)
-    context = {
-        "town": town,
-        "districts": selectors.districts_with_counts(user=request.user, town=town),
-        "groups": org_selectors.group_rows(user=request.user).filter(town=town),
-        "bodies": org_selectors.bodies_of_town(user=request.user, town=town),
-        "can_manage": can(request.user, Action.ORG_MANAGE, town),
-    }
-    return render(request, "regions/town_detail.html", context)
 
 
 @requires(Action.ORG_MANAGE)
 @require_http_methods(["GET", "POST"])
 def district_create(request: HttpRequest, town_pk: int) -> HttpResponse:
-    town = get_for_user_or_404(request.user, Town, town_pk, Action.ORG_MANAGE)
+    town = get_scoped_or_404(request.user, Town.objects, town_pk, Action.ORG_MANAGE)
     form = DistrictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,14 +30,14 @@ def district_create(request: HttpRequest, town_pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已添加片区“%(name)s”。") % {"name": district.name})
-            return redirect("regions:town_detail", pk=town.pk)
+            return redirect("town_detail", pk=town.pk)
     return render(request, "regions/district_form.html", {"form": form, "town": town, "district": None})
 
 
 @requires(Action.ORG_MANAGE)
 @require_http_methods(["GET", "POST"])
 def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    district = get_for_user_or_404(request.user, District, pk, Action.ORG_MANAGE)
+    district = get_scoped_or_404(request.user, District.objects, pk, Action.ORG_MANAGE)
     initial = {"name": district.name, "sort_order": district.sort_order}
     form = DistrictForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -74,5 +53,5 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存片区“%(name)s”。") % {"name": form.cleaned_data["name"]})
-            return redirect("regions:town_detail", pk=district.town_id)
+            return redirect("town_detail", pk=district.town_id)
     return render(request, "regions/district_form.html", {"form": form, "town": district.town, "district": district})

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from liangpai.assessments import services
-from liangpai.assessments.sources import PublishedAssessments, assessment_id_of
+from liangpai.grades.sources import BASE_GRADE_SOURCES, PublishedAssessments, assessment_id_of
 from liangpai.ratings.grades import compute_grades, explain_grade
 from liangpai.ratings.models import AnnualGrade, GradeInput
 
@@ -21,7 +21,7 @@ def _advance(cast, assessment, steps):
 
 
 def _grade(cast):
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     return AnnualGrade.objects.get(enterprise=cast.enterprise_a, year=2026)
 
 
@@ -92,8 +92,8 @@ def test_the_grade_on_the_enterprise_page_links_to_its_assessment(cast, draft, f
     assessment = _advance(cast, draft, STEPS)
     _grade(cast)
     link = reverse("assessments:detail", args=[assessment.pk])
-    page = cast.client_for("town_a_union").get(reverse("enterprises:detail", args=[cast.enterprise_a.pk]))
+    page = cast.client_for("town_a_union").get(reverse("enterprise_detail", args=[cast.enterprise_a.pk]))
     assert link in page.content.decode()
     assert "查看所依据的年度评估" in page.content.decode()
-    contact = cast.client_for("contact_a").get(reverse("enterprises:detail", args=[cast.enterprise_a.pk]))
+    contact = cast.client_for("contact_a").get(reverse("enterprise_detail", args=[cast.enterprise_a.pk]))
     assert link not in contact.content.decode()

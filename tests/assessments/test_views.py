@@ -57,7 +57,7 @@ def test_the_list_searches_and_survives_bad_filters(cast, draft):
 @time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_starting_from_the_enterprise_page_opens_the_checklist(cast):
     client = cast.client_for("town_a_emergency")
-    detail = client.get(reverse("enterprises:detail", args=[cast.enterprise_a.pk])).content.decode()
+    detail = client.get(reverse("enterprise_detail", args=[cast.enterprise_a.pk])).content.decode()
     assert "开始 2026 年度评估" in detail
     response = client.post(reverse("assessments:start"), {"enterprise": cast.enterprise_a.pk, "year": 2026})
     assessment = Assessment.objects.get()

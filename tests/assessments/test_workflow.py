@@ -11,8 +11,8 @@ from liangpai.assessments.workflow import Move
 from liangpai.core.audit import verify_chain
 from liangpai.core.models import AuditEvent
 from liangpai.ratings.errors import ConflictError, PublishedError, TransitionError
-from liangpai.ratings.grades import VETO_NAMES
 from liangpai.ratings.models import AnnualGrade
+from liangpai.rules.vetoes import VETO_NAMES
 
 Status = Assessment.Status
 ALLOWED = {(t.source, t.move): t.target for t in workflow.TRANSITIONS}

@@ -14,14 +14,11 @@ from liangpai.checklists.default_templates import (
     DEFAULT_TEMPLATES,
     SCALE_ABOVE,
     SCALE_BELOW,
-    VETO_FATAL_ACCIDENT,
-    VETO_INSPECTION_REFUSED,
-    VETO_KEYS,
-    VETO_MAJOR_HAZARD_OVERDUE,
     ItemSpec,
     TemplateSpec,
     default_template_for,
 )
+from liangpai.rules.vetoes import VETO_FATAL_ACCIDENT, VETO_INSPECTION_REFUSED, VETO_KEYS, VETO_MAJOR_HAZARD_OVERDUE
 
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u4e00-\u9fff]")

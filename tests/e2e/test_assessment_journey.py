@@ -67,7 +67,7 @@ def test_an_assessment_from_a_phone_to_the_published_score(
         "console",
         lambda msg: console_errors.append(msg.text + " @ " + str(msg.location)) if msg.type == "error" else None,
     )
-    assessor.goto(live_server.url + reverse("enterprises:detail", args=[enterprise.pk]))
+    assessor.goto(live_server.url + reverse("enterprise_detail", args=[enterprise.pk]))
     fits_the_phone(assessor)
     assessor.get_by_role("button", name="开始 2026 年度评估").tap()
     expect(assessor.get_by_text("已开始 2026 年度评估，请逐项填写。")).to_be_visible()

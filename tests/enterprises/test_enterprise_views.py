@@ -54,8 +54,8 @@ def test_enterprise_pages_follow_the_role_and_scope_matrix(cast, role):
     own, other = cast.enterprise_a, cast.enterprise_b
     got = {
         "detail": (
-            client.get(reverse("enterprises:detail", args=[own.pk])).status_code,
-            client.get(reverse("enterprises:detail", args=[other.pk])).status_code,
+            client.get(reverse("enterprise_detail", args=[own.pk])).status_code,
+            client.get(reverse("enterprise_detail", args=[other.pk])).status_code,
         ),
         "edit": (
             client.get(reverse("enterprises:edit", args=[own.pk])).status_code,
@@ -79,7 +79,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(cast):
     client = cast.client_for("anonymous")
     for url in [
         reverse("enterprises:list"),
-        reverse("enterprises:detail", args=[cast.enterprise_a.pk]),
+        reverse("enterprise_detail", args=[cast.enterprise_a.pk]),
         reverse("enterprises:export"),
     ]:
         response = client.get(url)
@@ -150,7 +150,7 @@ def test_the_htmx_request_gets_only_the_results_fragment(cast):
     ],
 )
 def test_phone_numbers_are_masked_for_roles_without_reveal(cast, role, masked):
-    html = cast.client_for(role).get(reverse("enterprises:detail", args=[cast.enterprise_a.pk])).content.decode()
+    html = cast.client_for(role).get(reverse("enterprise_detail", args=[cast.enterprise_a.pk])).content.decode()
     assert ("13912345678" in html) is not masked
     assert ("139****5678" in html) is masked
 
@@ -328,7 +328,7 @@ def test_the_change_history_names_the_changed_fields_as_users_know_them(cast):
     e = cast.enterprise_a
     client = cast.client_for("town_a_union")
     client.post(reverse("enterprises:edit", args=[e.pk]), _form_data(e, headcount=150))
-    html = client.get(reverse("enterprises:detail", args=[e.pk])).content.decode()
+    html = client.get(reverse("enterprise_detail", args=[e.pk])).content.decode()
     assert "职工人数年度更新" in html
     assert "职工人数" in html.split("职工人数年度更新", 1)[1]
     assert "headcount" not in html

@@ -158,7 +158,7 @@ def test_any_code_in_the_address_is_answered_without_a_server_error(cast, text):
 def test_staff_reach_the_public_page_from_the_enterprise_record(cast):
     from django.urls import reverse
 
-    page = cast.client_for("town_a_union").get(reverse("enterprises:detail", args=[cast.enterprise_a.pk]))
+    page = cast.client_for("town_a_union").get(reverse("enterprise_detail", args=[cast.enterprise_a.pk]))
     public_url = reverse("publicsite:enterprise", args=[cast.enterprise_a.credit_code])
     assert public_url in page.content.decode()
     assert cast.client_for("anonymous").get(public_url).status_code == 200

@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from liangpai.core.audit import verify_chain
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
+from liangpai.grades.sources import BASE_GRADE_SOURCES
 from liangpai.ratings import closing, grades
 from liangpai.ratings.bulk import bulk_writes
 from liangpai.ratings.closing import close_quarter, override_light
 from liangpai.ratings.facts import EnterpriseRow, build_quarter_facts
-from liangpai.ratings.grades import BASE_GRADE_SOURCES, BaseGrade, compute_grades
+from liangpai.ratings.grades import BaseGrade, compute_grades
 from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
 from liangpai.rules.lights import FactsError
 from liangpai.rules.periods import Quarter
@@ -76,7 +77,7 @@ def test_a_year_is_read_once_however_many_chunks_it_takes(cast):
     EnterpriseFactory.create_batch(9, district=cast.district_b)
     for _ in range(2):
         with CaptureQueriesContext(connection) as ctx:
-            outcome = compute_grades(year=2026)
+            outcome = compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
         assert outcome.total == 12
         assert _selects_from(ctx.captured_queries, "ratings_annualgrade") == 2
         assert _selects_from(ctx.captured_queries, "ratings_quarterlight") == 1
@@ -103,12 +104,12 @@ def test_closing_again_follows_enterprises_that_come_and_go(cast, inspect):
 def test_stored_rows_left_after_the_last_active_enterprise_are_left_alone(cast):
     EnterpriseFactory.create_batch(4, district=cast.district_b)
     close_quarter(quarter="2026Q3", today=AFTER_Q3)
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     last_two = list(Enterprise.objects.order_by("-id").values_list("id", flat=True)[:2])
     Enterprise.objects.filter(pk__in=last_two).update(status=Enterprise.Status.CLOSED)
 
     closed = close_quarter(quarter="2026Q3", today=AFTER_Q3)
-    graded = compute_grades(year=2026)
+    graded = compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
 
     assert (closed.total, closed.unchanged, graded.total, graded.unchanged) == (5, 5, 5, 5)
     assert QuarterLight.objects.count() == AnnualGrade.objects.count() == 7
@@ -193,7 +194,6 @@ def test_a_grade_stores_the_facts_it_was_computed_from_as_the_model_field_writes
             yield cast.enterprise_a.pk, BaseGrade(Decimal("85.50"), (), "scores")
             yield cast.enterprise_a2.pk, BaseGrade(Decimal("85.5"), ("fatal_accident",), "scores")
 
-    monkeypatch.setattr("liangpai.ratings.grades.BASE_GRADE_SOURCES", [*BASE_GRADE_SOURCES, Scores()])
     GradeInput.objects.create(enterprise=cast.enterprise_b, year=2026, grade="B")
     for enterprise in (cast.enterprise_a, cast.enterprise_a2, cast.enterprise_b):
         for number, light, on in ((1, "yellow", "2026-02-15"), (3, "green", None)):
@@ -207,7 +207,7 @@ def test_a_grade_stores_the_facts_it_was_computed_from_as_the_model_field_writes
                 inspected_on=datetime.date.fromisoformat(on) if on else None,
             )
 
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=[*BASE_GRADE_SOURCES, Scores()])
 
     lights = [
         {"quarter": "2026Q1", "light": "yellow", "inspected_on": "2026-02-15"},
@@ -231,7 +231,7 @@ def test_a_grade_stores_the_facts_it_was_computed_from_as_the_model_field_writes
 def test_a_grade_audit_record_names_its_own_row(cast):
     EnterpriseFactory.create_batch(3, district=cast.district_b)
     GradeInput.objects.create(enterprise=cast.enterprise_a, year=2026, score=Decimal("91.0"))
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     grades_by_id = {g.pk: g for g in AnnualGrade.objects.select_related("enterprise")}
     events = AuditEvent.objects.filter(action="grade.compute")
     assert sorted(int(e.object_id) for e in events) == sorted(grades_by_id)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from liangpai.core.models import AuditEvent
+from liangpai.grades.sources import BASE_GRADE_SOURCES
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.grades import compute_grades, explain_grade
 from liangpai.ratings.models import AnnualGrade, QuarterLight
@@ -146,7 +147,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(cast, write):
 def test_a_computed_or_published_result_is_not_overwritten(cast, write):
     a, b = cast.enterprise_a, cast.enterprise_b
     close_quarter(quarter="2026Q3", today=datetime.date(2026, 10, 9))
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     AnnualGrade.objects.filter(enterprise=b).update(is_published=True, source="imported")
     before = _counts()
 
@@ -198,6 +199,6 @@ def test_imported_lights_and_grades_survive_closing_and_computing(cast, write):
     a = cast.enterprise_a.credit_code
     _run(write([(a, "2026", "A"), (a, "2026Q1", "红")]))
     close_quarter(quarter="2026Q1", today=datetime.date(2026, 4, 2))
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     assert QuarterLight.objects.get(enterprise=cast.enterprise_a, quarter="2026Q1").light == "red"
     assert AnnualGrade.objects.get(enterprise=cast.enterprise_a, year=2026).final_grade == "A"

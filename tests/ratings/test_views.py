@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.core.models import AuditEvent
+from liangpai.grades.sources import BASE_GRADE_SOURCES
 from liangpai.ratings.closing import close_quarter
 from liangpai.ratings.grades import compute_grades
 from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
@@ -37,7 +38,7 @@ def world(cast, inspect):
     inspect(cast.enterprise_b, "2026-08-04", general_hazards_not_fixed_on_spot=1)
     GradeInput.objects.create(enterprise=cast.enterprise_a, year=2026, grade="B")
     close_quarter(quarter="2026Q3", today=datetime.date(2026, 10, 9))
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     return cast
 
 
@@ -147,7 +148,7 @@ def test_an_unknown_light_or_interview_is_404(world):
 
 
 def _detail(client, enterprise) -> str:
-    response = client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    response = client.get(reverse("enterprise_detail", args=[enterprise.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -214,7 +215,7 @@ def test_overriding_a_light_on_the_page(world):
     url = reverse("ratings:light_override", args=[light.pk])
     response = client.post(url, {"light": "green", "reason": "复查确认已整改", "state": light_state(light)})
     assert response.status_code == 302
-    assert response["Location"] == reverse("enterprises:detail", args=[world.enterprise_b.pk])
+    assert response["Location"] == reverse("enterprise_detail", args=[world.enterprise_b.pk])
     light.refresh_from_db()
     assert (light.light, light.override_reason) == ("green", "复查确认已整改")
 
@@ -390,7 +391,7 @@ def test_the_navigation_shows_interviews_to_the_offices_only(world):
 @pytest.mark.parametrize(
     ("role", "page"),
     [
-        ("town_a_union", lambda w, i: reverse("enterprises:detail", args=[w.enterprise_a.pk])),
+        ("town_a_union", lambda w, i: reverse("enterprise_detail", args=[w.enterprise_a.pk])),
         ("town_a_union", lambda w, i: reverse("ratings:light_override", args=[_light(w.enterprise_a).pk])),
         ("city_emergency", lambda w, i: reverse("ratings:interviews")),
         ("city_emergency", lambda w, i: reverse("ratings:interviews") + "?status=overdue"),

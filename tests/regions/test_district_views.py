@@ -58,7 +58,7 @@ def test_a_town_union_adds_a_district_and_the_audit_log_records_it(cast):
         {"name": "  甲三片 ", "sort_order": "3", "reason": "新建工业园区"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("regions:town_detail", args=[cast.town_a.pk])
+    assert response["Location"] == reverse("town_detail", args=[cast.town_a.pk])
     district = District.objects.get(town=cast.town_a, name="甲三片")
     event = AuditEvent.objects.get()
     assert (event.action, event.object_id, event.actor.username) == (

@@ -36,23 +36,23 @@ DETAIL = {
 def test_town_pages_follow_the_role_and_scope_matrix(cast, role):
     client = cast.client_for(role)
     got = {
-        "list": client.get(reverse("regions:towns")).status_code,
+        "list": client.get(reverse("town_list")).status_code,
         "detail": (
-            client.get(reverse("regions:town_detail", args=[cast.town_a.pk])).status_code,
-            client.get(reverse("regions:town_detail", args=[cast.town_b.pk])).status_code,
+            client.get(reverse("town_detail", args=[cast.town_a.pk])).status_code,
+            client.get(reverse("town_detail", args=[cast.town_b.pk])).status_code,
         ),
     }
     assert got == {"list": LIST[role], "detail": DETAIL[role]}
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(cast):
-    response = cast.client_for("anonymous").get(reverse("regions:towns"))
+    response = cast.client_for("anonymous").get(reverse("town_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_town_that_does_not_exist_is_not_found(cast):
-    assert cast.client_for("city_admin").get(reverse("regions:town_detail", args=[99999])).status_code == 404
+    assert cast.client_for("city_admin").get(reverse("town_detail", args=[99999])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_a_town_that_does_not_exist_is_not_found(cast):
     ],
 )
 def test_the_town_list_shows_only_the_towns_in_scope(cast, role, seen, hidden):
-    html = cast.client_for(role).get(reverse("regions:towns")).content.decode()
+    html = cast.client_for(role).get(reverse("town_list")).content.decode()
     for name in seen:
         assert name in html
     for name in hidden:
@@ -79,7 +79,7 @@ def test_the_town_list_counts_districts_active_groups_and_active_enterprises(cas
     EnterpriseFactory(district=cast.district_a2)
     GroupFactory(town=cast.town_a, is_active=False)
     GroupFactory(town=cast.town_a)
-    response = cast.client_for("city_admin").get(reverse("regions:towns"))
+    response = cast.client_for("city_admin").get(reverse("town_list"))
     towns = {t.name: t for t in response.context["towns"]}
     a, b = towns["甲镇"], towns["乙街道"]
     assert (a.district_count, a.group_count, a.enterprise_count) == (2, 2, 3)
@@ -87,14 +87,14 @@ def test_the_town_list_counts_districts_active_groups_and_active_enterprises(cas
 
 
 def test_a_group_member_counts_only_what_their_group_covers(cast):
-    response = cast.client_for("group_member").get(reverse("regions:towns"))
+    response = cast.client_for("group_member").get(reverse("town_list"))
     (town,) = response.context["towns"]
     assert (town.district_count, town.group_count, town.enterprise_count) == (1, 1, 1)
 
 
 def test_the_town_list_costs_the_same_queries_for_two_towns_and_for_twelve(cast):
     client = cast.client_for("city_admin")
-    url = reverse("regions:towns")
+    url = reverse("town_list")
     few = page_queries(client, url)
     for _ in range(10):
         town = TownFactory()
@@ -110,7 +110,7 @@ def test_the_town_page_shows_districts_with_counts_groups_and_bodies(cast):
     EnterpriseFactory(district=cast.district_a2)
     EnterpriseFactory(district=cast.district_a2, status=Enterprise.Status.MOVED_OUT)
     Body.objects.create(kind=Body.Kind.TOWN_UNION, name="甲镇总工会", town=cast.town_a, phone="057385001234")
-    response = cast.client_for("town_a_union").get(reverse("regions:town_detail", args=[cast.town_a.pk]))
+    response = cast.client_for("town_a_union").get(reverse("town_detail", args=[cast.town_a.pk]))
     counts = {d.name: d.enterprise_count for d in response.context["districts"]}
     assert counts == {"甲一片": 1, "甲二片": 2}  # the moved-out enterprise is not counted
     html = response.content.decode()
@@ -123,7 +123,7 @@ def test_the_town_page_shows_districts_with_counts_groups_and_bodies(cast):
 
 def test_the_town_page_masks_body_phones_and_hides_management_from_a_group_leader(cast):
     Body.objects.create(kind=Body.Kind.TOWN_UNION, name="甲镇总工会", town=cast.town_a, phone="057385001234")
-    html = cast.client_for("group_leader").get(reverse("regions:town_detail", args=[cast.town_a.pk])).content.decode()
+    html = cast.client_for("group_leader").get(reverse("town_detail", args=[cast.town_a.pk])).content.decode()
     assert "057385001234" not in html
     assert "057****1234" in html
     assert reverse("regions:district_create", args=[cast.town_a.pk]) not in html
@@ -134,7 +134,7 @@ def test_the_town_page_masks_body_phones_and_hides_management_from_a_group_leade
 
 def test_a_town_page_without_districts_groups_or_bodies_says_so(cast):
     town = TownFactory(city=cast.town_a.city, name="丙镇")
-    html = cast.client_for("city_admin").get(reverse("regions:town_detail", args=[town.pk])).content.decode()
+    html = cast.client_for("city_admin").get(reverse("town_detail", args=[town.pk])).content.decode()
     assert "还没有片区" in html
     assert "还没有代表小组" in html
     assert "还没有登记工会或应急机构" in html
@@ -142,7 +142,7 @@ def test_a_town_page_without_districts_groups_or_bodies_says_so(cast):
 
 def test_the_town_page_costs_the_same_queries_for_one_row_and_for_many(cast):
     client = cast.client_for("city_admin")
-    url = reverse("regions:town_detail", args=[cast.town_b.pk])
+    url = reverse("town_detail", args=[cast.town_b.pk])
     group = GroupFactory(town=cast.town_b, districts=[cast.district_b])
     GroupMemberFactory(group=group)
     Body.objects.create(kind=Body.Kind.TOWN_UNION, name="乙街道总工会", town=cast.town_b)
@@ -158,12 +158,12 @@ def test_the_town_page_costs_the_same_queries_for_one_row_and_for_many(cast):
 
 def test_reading_town_pages_writes_nothing(cast):
     client = cast.client_for("city_admin")
-    client.get(reverse("regions:towns"))
-    client.get(reverse("regions:town_detail", args=[cast.town_a.pk]))
+    client.get(reverse("town_list"))
+    client.get(reverse("town_detail", args=[cast.town_a.pk]))
     assert AuditEvent.objects.count() == 0
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_town_pages_answer_only_get(cast, method):
     client = cast.client_for("city_admin")
-    assert getattr(client, method)(reverse("regions:towns")).status_code == 405
+    assert getattr(client, method)(reverse("town_list")).status_code == 405

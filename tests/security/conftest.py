@@ -22,6 +22,7 @@ from liangpai.assessments import services as assessments
 from liangpai.assessments.models import Assessment
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistTemplate
+from liangpai.grades.sources import BASE_GRADE_SOURCES
 from liangpai.imports import services as imports
 from liangpai.imports.models import ImportBatch
 from liangpai.organisations.models import GroupMember
@@ -87,7 +88,7 @@ def world(cast: Cast, frozen: None) -> World:
         by=None, enterprise=cast.enterprise_a, inspected_on=datetime.date(2026, 8, 3), major_hazards=1
     )
     close_quarter(quarter="2026Q3", today=datetime.date(2026, 10, 9))
-    compute_grades(year=2026)
+    compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     publication = request_publication(by=admin, kind=Publication.Kind.QUARTER_LIGHTS, period="2026Q3")
 
     applied = imports.create_batch(by=admin, data=_import_file(), filename="新办企业.csv")

@@ -5,7 +5,7 @@ periods (tests/rules/test_periods.py), text cleaning (tests/rules/test_text.py),
 import's cells, rows and reader (tests/imports/test_cells.py, test_hostile_files.py), the API's
 parameters (tests/api/test_errors.py and test_api_fuzzing.py) and the public lookup
 (tests/publicsite/test_search.py). Added here: the Django-side credit code validator, the
-management commands' period arguments, the history import (ratings.history), the enterprise
+management commands' period arguments, the history import (imports.history), the enterprise
 import's header search on any rows, phone numbers as forms and imports accept them, and the
 query strings of every list page and download that reads one.
 """
@@ -23,11 +23,10 @@ from hypothesis import strategies as st
 from liangpai.core.access import Action
 from liangpai.enterprises.forms import EnterpriseForm
 from liangpai.enterprises.validators import validate_credit_code
-from liangpai.imports import cells
+from liangpai.imports import cells, history
 from liangpai.imports.columns import Header, find_header
 from liangpai.imports.spreadsheet import Table
 from liangpai.organisations.forms import clean_phone
-from liangpai.ratings import history
 from liangpai.ratings.management.periods import parse_quarter_argument, parse_year_argument
 from liangpai.rules.periods import Quarter, Year
 from tests.imports.make_corpus import HEADERS

@@ -26,17 +26,3 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
-
-
-@register.filter
-def enterprise_field_label(name: str) -> str:
-    """The label users know for an enterprise field named in the change history."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from liangpai.enterprises.models import Enterprise
-
-    try:
-        field = Enterprise._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))

@@ -5,10 +5,9 @@ view could say no. It must be installed before the request body is read, hence t
 csrf_exempt / csrf_protect pair around the upload view (Django's documented pattern).
 """
 
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
-
-from liangpai.imports.spreadsheet import max_bytes
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -23,7 +22,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > (self.limit if self.limit is not None else max_bytes()):
+        if self.received > (self.limit if self.limit is not None else int(settings.IMPORT_MAX_BYTES)):
             self._stop()
         return raw_data
 

@@ -1,9 +1,9 @@
-"""Published assessments as the base of the annual grade (R-GRADE-1/2/3), read by `compute_grades`.
+"""Where the base of an annual grade comes from (R-GRADE-1/2/3), passed to `compute_grades`.
 
-Registered in `ratings.grades.BASE_GRADE_SOURCES` after the recorded and imported bases,
-so an enterprise's published assessment decides its base over a `GradeInput`. The source
-names the assessment (`assessment:<id>`): the stored grade's facts lead back to the
-answers, notes and photos it came from.
+`BASE_GRADE_SOURCES` lists them in order; for an enterprise in several, the last one wins:
+a published assessment decides the base over a recorded or imported `GradeInput`. The
+assessment source names the assessment (`assessment:<id>`): the stored grade's facts lead
+back to the answers, notes and photos it came from.
 """
 
 from collections.abc import Iterator
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from liangpai.assessments.models import Assessment
 from liangpai.ratings.facts import STREAM_CHUNK
-from liangpai.ratings.grades import BaseGrade
+from liangpai.ratings.grades import BaseGrade, BaseGradeSource, GradeInputs
 
 SOURCE_PREFIX = "assessment:"
 
@@ -28,6 +28,10 @@ class PublishedAssessments:
         for enterprise_id, pk, score, vetoes in published.iterator(chunk_size=STREAM_CHUNK):
             base = Decimal(score) if score is not None else None
             yield enterprise_id, BaseGrade(base, tuple(vetoes or ()), f"{SOURCE_PREFIX}{pk}")
+
+
+#: The city's base grade sources, in order (the last that has an enterprise wins).
+BASE_GRADE_SOURCES: tuple[BaseGradeSource, ...] = (GradeInputs(), PublishedAssessments())
 
 
 def assessment_id_of(source: str) -> int | None:

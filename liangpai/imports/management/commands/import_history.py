@@ -9,8 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from liangpai.imports.commands import SpreadsheetImportCommand
+from liangpai.imports.history import HistoryPlan, import_history
 from liangpai.imports.rows import Issue
-from liangpai.ratings.history import HistoryPlan, import_history
 
 
 class Command(SpreadsheetImportCommand):

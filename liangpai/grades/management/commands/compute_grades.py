@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from liangpai.grades.sources import BASE_GRADE_SOURCES
 from liangpai.ratings.errors import PeriodError, RatingsError
 from liangpai.ratings.grades import UNGRADED, compute_grades
 from liangpai.ratings.management.periods import parse_year_argument
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         year = parse_year_argument(options["year"])
         try:
-            outcome = compute_grades(year=year)
+            outcome = compute_grades(year=year, sources=BASE_GRADE_SOURCES)
         except PeriodError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         except RatingsError as exc:
