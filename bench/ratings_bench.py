@@ -67,7 +67,8 @@ def _populate(n: int) -> dict[str, Any]:
     from django.db import transaction
 
     from liangpai.enterprises.models import Enterprise, Industry
-    from liangpai.ratings.models import GradeInput, InspectionResult, QuarterLight
+    from liangpai.grades.models import GradeInput
+    from liangpai.lights.models import InspectionResult, QuarterLight
     from liangpai.regions.models import City, District, Town
     from liangpai.rules.credit_code import ALPHABET, check_character
 
@@ -251,7 +252,7 @@ def _writes_alone() -> dict[str, Any]:
     """Seconds to write each first run's rows again by INSERT … SELECT from a temporary copy, committed."""
     from django.db import connection, transaction
 
-    from liangpai.ratings.bulk import bulk_writes
+    from liangpai.core.bulk import bulk_writes
 
     result: dict[str, Any] = {}
     for step, writes in _WRITES.items():
@@ -270,7 +271,7 @@ def _writes_alone() -> dict[str, Any]:
 
 
 def _close() -> dict[str, Any]:
-    from liangpai.ratings.closing import close_quarter
+    from liangpai.periods.closing import close_quarter
 
     outcome = close_quarter(quarter="2026Q3", today=TODAY)
     return {
@@ -283,8 +284,7 @@ def _close() -> dict[str, Any]:
 
 
 def _grades() -> dict[str, Any]:
-    from liangpai.grades.sources import BASE_GRADE_SOURCES
-    from liangpai.ratings.grades import compute_grades
+    from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 
     outcome = compute_grades(year=2026, sources=BASE_GRADE_SOURCES)
     return {

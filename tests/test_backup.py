@@ -41,7 +41,8 @@ from liangpai.core.models import AuditEvent
 from liangpai.core.restore import data_in_target
 from liangpai.demo.seed import seed_demo_city
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.models import QuarterLight, interview_storage
+from liangpai.interviews.models import interview_storage
+from liangpai.lights.models import QuarterLight
 from tests.factories import EnterpriseFactory
 
 #: Each test starts from the database as migrate left it (reference data included), as a restore target would be.

@@ -26,16 +26,17 @@ from django.urls import reverse
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import ConflictError as RatingsConflict
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises import services as enterprises
 from liangpai.enterprises.models import Enterprise
+from liangpai.interviews import services as interviews
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
 from liangpai.organisations import services as organisations
 from liangpai.organisations.models import GroupMember
-from liangpai.ratings import interviews
-from liangpai.ratings.closing import override_light
-from liangpai.ratings.errors import ConflictError as RatingsConflict
-from liangpai.ratings.models import QuarterLight, WarningInterview
-from liangpai.ratings.overrides import light_state, override_seen
+from liangpai.periods.closing import override_light
+from liangpai.periods.overrides import light_state, override_seen
 from tests.checklists.conftest import small_template
 from tests.concurrency import AuditMark, Outcome, Writers, one_winner
 from tests.conftest import Cast
@@ -344,7 +345,7 @@ def test_a_stale_enterprise_form_gets_the_conflict_and_changes_nothing(cast: Cas
 @pytest.mark.django_db
 def test_a_stale_interview_record_gets_the_conflict_and_changes_nothing(cast: Cast):
     pk = _due_interviews(cast, 1)[0]
-    url = reverse("ratings:interview_record", args=[pk])
+    url = reverse("interviews:record", args=[pk])
     client = cast.client_for("town_a_emergency")
     version = _hidden(client.get(url).content.decode(), "version")
     interview = WarningInterview.objects.get(pk=pk)
@@ -372,7 +373,7 @@ def test_a_stale_light_override_gets_the_conflict_and_changes_nothing(cast: Cast
     row = QuarterLight.objects.create(
         enterprise=cast.enterprise_a2, quarter="2026Q3", year=2026, number=3, light="green", computed_light="green"
     )
-    url = reverse("ratings:light_override", args=[row.pk])
+    url = reverse("periods:light_override", args=[row.pk])
     client = cast.client_for("town_a_union")
     state = _hidden(client.get(url).content.decode(), "state")
     assert state == light_state(row)
@@ -392,7 +393,7 @@ def test_a_light_override_saved_from_a_fresh_page_goes_through(cast: Cast):
     row = QuarterLight.objects.create(
         enterprise=cast.enterprise_a2, quarter="2026Q3", year=2026, number=3, light="green", computed_light="green"
     )
-    url = reverse("ratings:light_override", args=[row.pk])
+    url = reverse("periods:light_override", args=[row.pk])
     client = cast.client_for("town_a_union")
     state = _hidden(client.get(url).content.decode(), "state")
     response = client.post(url, {"light": "yellow", "reason": "复查发现问题", "state": state})
@@ -461,7 +462,7 @@ def test_a_form_without_its_version_is_refused_and_changes_nothing(cast: Cast, p
         row = QuarterLight.objects.create(
             enterprise=cast.enterprise_a2, quarter="2026Q3", year=2026, number=3, light="green", computed_light="green"
         )
-        client, url = cast.client_for("town_a_union"), reverse("ratings:light_override", args=[row.pk])
+        client, url = cast.client_for("town_a_union"), reverse("periods:light_override", args=[row.pk])
         data: dict[str, Any] = {"light": "yellow", "reason": "复查发现问题"}
         rows: Any = QuarterLight.objects.filter(pk=row.pk)
     elif path == "checklist_item":

@@ -24,8 +24,9 @@ from liangpai.demo.enterprises import DEMO_ENTERPRISE_NAME
 from liangpai.demo.seed import seed_demo_city
 from liangpai.demo.words import CITY_DIVISION_CODE
 from liangpai.enterprises.models import Enterprise
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
-from liangpai.ratings.models import AnnualGrade, QuarterLight
 from liangpai.regions.models import City, District, Town
 from liangpai.rules.credit_code import is_valid
 from tests.factories import TownFactory, UserFactory

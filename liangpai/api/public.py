@@ -26,8 +26,8 @@ from liangpai.api.schemas import (
     QuarterLightsOut,
 )
 from liangpai.enterprises.validators import credit_code_message
+from liangpai.lights.models import LightChoice
 from liangpai.publicsite import selectors
-from liangpai.ratings.models import LightChoice
 from liangpai.rules.periods import PeriodError, Quarter, Year, parse_quarter, parse_year
 
 ERRORS = {400: ErrorOut, 404: ErrorOut}

@@ -24,10 +24,10 @@ from liangpai.assessments.workflow import Move, Transition, transition
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core import audit, images
 from liangpai.core.access import Action, can
+from liangpai.core.errors import ConflictError, PublishedError, RatingsError, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.errors import ConflictError, PublishedError, RatingsError, TransitionError
-from liangpai.ratings.models import AnnualGrade
+from liangpai.grades.models import AnnualGrade
 from liangpai.rules import scoring
 
 Status = Assessment.Status

@@ -21,8 +21,8 @@ from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePh
 from liangpai.core import images, uploads
 from liangpai.core.access import Action, can, requires
 from liangpai.core.downloads import xlsx_download
+from liangpai.core.errors import RatingsError
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.errors import RatingsError
 from liangpai.regions.models import Town
 
 #: How many unfinished items a refused submit names one by one.

@@ -19,9 +19,9 @@ from typing import Any
 from django.utils import timezone
 
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings import codec
-from liangpai.ratings.models import AnnualGrade, LightChoice, QuarterLight
-from liangpai.rules import grading
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import LightChoice, QuarterLight
+from liangpai.rules import codec, grading
 from liangpai.rules.lights import Light
 from liangpai.rules.periods import Quarter, Year
 from liangpai.rules.ruleset import DEFAULT_RULESET, Grade

@@ -1,41 +1,43 @@
-"""Where the base of an annual grade comes from (R-GRADE-1/2/3), passed to `compute_grades`.
-
-`BASE_GRADE_SOURCES` lists them in order; for an enterprise in several, the last one wins:
-a published assessment decides the base over a recorded or imported `GradeInput`. The
-assessment source names the assessment (`assessment:<id>`): the stored grade's facts lead
-back to the answers, notes and photos it came from.
-"""
+"""Where the base of an annual grade comes from (R-GRADE-1/2/3): the sources `compute_grades` is given."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
-from liangpai.assessments.models import Assessment
-from liangpai.ratings.facts import STREAM_CHUNK
-from liangpai.ratings.grades import BaseGrade, BaseGradeSource, GradeInputs
-
-SOURCE_PREFIX = "assessment:"
+from liangpai.grades.models import GradeInput
+from liangpai.lights.facts import STREAM_CHUNK
+from liangpai.rules.ruleset import Grade
 
 
-class PublishedAssessments:
-    name = "assessments"
+@dataclass(frozen=True)
+class BaseGrade:
+    """R-GRADE-1/2/3: a normalised score or a given grade (None: not assessed), and the failed veto keys."""
+
+    base: Grade | Decimal | None
+    failed_vetoes: tuple[str, ...] = ()
+    source: str = ""
+
+
+class BaseGradeSource(Protocol):
+    name: str
 
     def rows(self, year: int) -> Iterator[tuple[int, BaseGrade]]:
-        published = (
-            Assessment.objects.filter(year=year, status=Assessment.Status.PUBLISHED)
+        """(enterprise id, base) for the year, in ascending enterprise id, at most one per enterprise."""
+        ...
+
+
+class GradeInputs:
+    """The recorded or imported bases (`GradeInput`), until the annual assessment provides scores."""
+
+    name = "grade_inputs"
+
+    def rows(self, year: int) -> Iterator[tuple[int, BaseGrade]]:
+        inputs = (
+            GradeInput.objects.filter(year=year)
             .order_by("enterprise_id")
-            .values_list("enterprise_id", "pk", "score", "failed_vetoes")
+            .values_list("enterprise_id", "score", "grade", "failed_vetoes")
         )
-        for enterprise_id, pk, score, vetoes in published.iterator(chunk_size=STREAM_CHUNK):
-            base = Decimal(score) if score is not None else None
-            yield enterprise_id, BaseGrade(base, tuple(vetoes or ()), f"{SOURCE_PREFIX}{pk}")
-
-
-#: The city's base grade sources, in order (the last that has an enterprise wins).
-BASE_GRADE_SOURCES: tuple[BaseGradeSource, ...] = (GradeInputs(), PublishedAssessments())
-
-
-def assessment_id_of(source: str) -> int | None:
-    """The assessment a grade's base came from, from the source its facts name."""
-    if source.startswith(SOURCE_PREFIX) and source[len(SOURCE_PREFIX) :].isdigit():
-        return int(source[len(SOURCE_PREFIX) :])
-    return None
+        for enterprise_id, score, grade, vetoes in inputs.iterator(chunk_size=STREAM_CHUNK):
+            base: Grade | Decimal | None = score if score is not None else (Grade(grade) if grade else None)
+            yield enterprise_id, BaseGrade(base, tuple(vetoes or ()), self.name)

@@ -26,11 +26,12 @@ from liangpai.core import audit
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.validators import credit_code_message
+from liangpai.grades.explanations import given_grade_reasons
+from liangpai.grades.models import AnnualGrade
 from liangpai.imports.cells import code_of, text_of
 from liangpai.imports.rows import Issue
 from liangpai.imports.spreadsheet import Table, read_tables
-from liangpai.ratings.grades import given_grade_reasons
-from liangpai.ratings.models import AnnualGrade, LightChoice, QuarterLight
+from liangpai.lights.models import LightChoice, QuarterLight
 from liangpai.rules import credit_code
 from liangpai.rules.periods import PeriodError, Quarter, Year, parse_period
 from liangpai.rules.ruleset import Grade

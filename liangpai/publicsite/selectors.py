@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.selectors import search_q
-from liangpai.ratings.models import AnnualGrade, QuarterLight
-from liangpai.ratings.publication import (
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
+from liangpai.publication.selectors import (
     enterprise_published_grades,
     enterprise_published_lights,
     published_grades,

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET
 
 from liangpai.core.access import public
 from liangpai.enterprises.validators import credit_code_message
+from liangpai.lights.models import LightChoice
+from liangpai.lights.wording import quarter_name
 from liangpai.publicsite import selectors
-from liangpai.ratings.models import LightChoice
-from liangpai.ratings.wording import quarter_name
 
 #: Enterprises per page of lookup results (a phone screen or two).
 SEARCH_PAGE_SIZE = 20

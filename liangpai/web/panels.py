@@ -5,13 +5,15 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from liangpai.assessments.sources import assessment_id_of
 from liangpai.core.access import Action, can
 from liangpai.enterprises.models import Enterprise
-from liangpai.grades.sources import assessment_id_of
-from liangpai.ratings import codec
-from liangpai.ratings.models import AnnualGrade, QuarterLight, WarningInterview
-from liangpai.ratings.selectors import light_reasons
-from liangpai.ratings.wording import grade_reason_text
+from liangpai.grades.models import AnnualGrade
+from liangpai.grades.wording import grade_reason_text
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
+from liangpai.lights.selectors import light_reasons
+from liangpai.rules import codec
 
 #: Years of lights and grades shown on an enterprise's page.
 PANEL_YEARS = 5

@@ -40,7 +40,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": can(request.user, Action.CONTACT_REVEAL, enterprise),
         "can_edit": can(request.user, Action.ENTERPRISE_EDIT, enterprise),
         "history": enterprise_selectors.enterprise_history(enterprise),
-        # Lights by quarter and grades by year (templates/ratings/enterprise_panel.html).
+        # Lights by quarter and grades by year (templates/web/ratings_panel.html).
         "ratings": enterprise_ratings(user=request.user, enterprise=enterprise, today=today),
         # The annual assessments (templates/assessments/enterprise_panel.html).
         "assessment_panel": enterprise_panel(user=request.user, enterprise=enterprise, year=today.year),

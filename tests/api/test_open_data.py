@@ -3,7 +3,7 @@ in credit-code order, at a fixed number of queries per page."""
 
 import pytest
 
-from liangpai.ratings.models import AnnualGrade
+from liangpai.grades.models import AnnualGrade
 from tests.api.helpers import ENGLISH, get_json
 from tests.factories import EnterpriseFactory
 from tests.publicsite.results import GRADES, LIGHTS, PERSONAL_DATA, add_grade, add_light

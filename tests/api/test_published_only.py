@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from liangpai.ratings.models import AnnualGrade, QuarterLight
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
 from tests.api.helpers import ENGLISH, get_json, status_url
 
 pytestmark = pytest.mark.django_db

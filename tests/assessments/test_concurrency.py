@@ -16,7 +16,7 @@ from liangpai.assessments.models import Assessment, AssessmentAnswer
 from liangpai.checklists.loading import load_default_templates
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
-from liangpai.ratings.errors import ConflictError
+from liangpai.core.errors import ConflictError
 from tests.assessments.conftest import full_answers
 from tests.concurrency import AuditMark, Writers, one_winner
 from tests.conftest import Cast

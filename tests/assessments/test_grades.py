@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from liangpai.assessments import services
-from liangpai.grades.sources import BASE_GRADE_SOURCES, PublishedAssessments, assessment_id_of
-from liangpai.ratings.grades import compute_grades, explain_grade
-from liangpai.ratings.models import AnnualGrade, GradeInput
+from liangpai.assessments.sources import PublishedAssessments, assessment_id_of
+from liangpai.grades.explanations import explain_grade
+from liangpai.grades.models import AnnualGrade, GradeInput
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 
 STEPS = [("submit", "town_a_emergency"), ("review", "town_a_union"), ("publish", "city_admin")]
 

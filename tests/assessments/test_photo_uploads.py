@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from liangpai.assessments import services
 from liangpai.assessments.models import EvidencePhoto
+from liangpai.core.errors import TransitionError
 from liangpai.core.models import AuditEvent
-from liangpai.ratings.errors import TransitionError
 from tests.assessments.conftest import jpeg_upload
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

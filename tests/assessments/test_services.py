@@ -11,10 +11,10 @@ from liangpai.assessments import services
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto, evidence_storage
 from liangpai.checklists.models import ChecklistTemplate
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import ConflictError, PublishedError, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.errors import ConflictError, PublishedError, TransitionError
-from liangpai.ratings.models import AnnualGrade
+from liangpai.grades.models import AnnualGrade
 from tests.assessments.conftest import jpeg_upload
 
 HEADER = services.Header(None, "", "")

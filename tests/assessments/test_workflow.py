@@ -9,9 +9,9 @@ from liangpai.assessments import services, workflow
 from liangpai.assessments.models import Assessment
 from liangpai.assessments.workflow import Move
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import ConflictError, PublishedError, TransitionError
 from liangpai.core.models import AuditEvent
-from liangpai.ratings.errors import ConflictError, PublishedError, TransitionError
-from liangpai.ratings.models import AnnualGrade
+from liangpai.grades.models import AnnualGrade
 from liangpai.rules.vetoes import VETO_NAMES
 
 Status = Assessment.Status

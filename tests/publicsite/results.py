@@ -22,8 +22,10 @@ import time_machine
 
 from liangpai.accounts.models import Role
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.models import AnnualGrade, Publication, QuarterLight
-from liangpai.ratings.publication import approve_publication, request_publication
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
+from liangpai.publication.models import Publication
+from liangpai.publication.services import approve_publication, request_publication
 from liangpai.rules.periods import parse_quarter
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, UserFactory

@@ -10,9 +10,10 @@ from django.utils import translation
 
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.closing import record_inspection_result
-from liangpai.ratings.models import InspectionResult, QuarterLight, RulesetVersion
+from liangpai.lights.models import InspectionResult, QuarterLight
+from liangpai.lights.services import record_inspection_result
 from liangpai.rules.ruleset import DEFAULT_RULESET
+from liangpai.rulesets.models import RulesetVersion
 
 #: A day after 2026Q3 ended: closing 2026Q3 "today" starts the interview deadlines here.
 AFTER_Q3 = datetime.date(2026, 10, 9)

@@ -11,15 +11,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from liangpai.core.audit import verify_chain
+from liangpai.core.bulk import bulk_writes
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.grades.sources import BASE_GRADE_SOURCES
-from liangpai.ratings import closing, grades
-from liangpai.ratings.bulk import bulk_writes
-from liangpai.ratings.closing import close_quarter, override_light
-from liangpai.ratings.facts import EnterpriseRow, build_quarter_facts
-from liangpai.ratings.grades import BaseGrade, compute_grades
-from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
+from liangpai.grades.models import AnnualGrade, GradeInput
+from liangpai.grades.sources import BaseGrade
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.facts import EnterpriseRow, build_quarter_facts
+from liangpai.lights.models import QuarterLight
+from liangpai.periods import closing
+from liangpai.periods import grading as grades
+from liangpai.periods.closing import close_quarter, override_light
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.rules.lights import FactsError
 from liangpai.rules.periods import Quarter
 from tests.factories import EnterpriseFactory

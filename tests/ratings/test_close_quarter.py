@@ -6,11 +6,13 @@ import datetime
 import pytest
 
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import PeriodError, PublishedError
 from liangpai.enterprises.models import Enterprise
-from liangpai.ratings.closing import close_quarter, override_light
-from liangpai.ratings.errors import PeriodError, PublishedError
-from liangpai.ratings.models import QuarterLight, RulesetVersion, WarningInterview
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter, override_light
 from liangpai.rules.workdays import WorkCalendar, is_working_day
+from liangpai.rulesets.models import RulesetVersion
 from tests.factories import EnterpriseFactory
 from tests.ratings.conftest import AFTER_Q3, audit_count, lights_of
 
@@ -153,7 +155,7 @@ def test_each_red_light_gets_one_interview_due_on_a_working_day(cast, inspect, r
 
 
 def test_a_local_calendar_override_moves_the_due_date(cast, inspect):
-    from liangpai.ratings.models import CalendarOverride
+    from liangpai.rulesets.models import CalendarOverride
 
     CalendarOverride.objects.create(date=datetime.date(2026, 10, 8), is_working_day=False, note="地方停工")
     inspect(cast.enterprise_a, "2026-08-03", accidents=1)
@@ -205,7 +207,7 @@ def test_many_enterprises_are_closed_in_chunks_with_a_bounded_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from liangpai.ratings import closing
+    from liangpai.periods import closing
 
     monkeypatch.setattr(closing, "CHUNK", 10)
     EnterpriseFactory.create_batch(37, district=cast.district_b)

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from liangpai.ratings.models import GradeInput, QuarterLight
+from liangpai.grades.models import GradeInput
+from liangpai.lights.models import QuarterLight
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from liangpai.grades.sources import BASE_GRADE_SOURCES
-from liangpai.ratings.closing import close_quarter
-from liangpai.ratings.errors import PublishedError
-from liangpai.ratings.grades import (
-    BaseGrade,
-    compute_grades,
-    explain_grade,
-)
-from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight
+from liangpai.core.errors import PublishedError
+from liangpai.grades.explanations import explain_grade
+from liangpai.grades.models import AnnualGrade, GradeInput
+from liangpai.grades.sources import BaseGrade
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.rules.ruleset import Grade
 from tests.ratings.conftest import audit_count
 

@@ -9,10 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from liangpai.core.models import AuditEvent
-from liangpai.grades.sources import BASE_GRADE_SOURCES
-from liangpai.ratings.closing import close_quarter
-from liangpai.ratings.grades import compute_grades, explain_grade
-from liangpai.ratings.models import AnnualGrade, QuarterLight
+from liangpai.grades.explanations import explain_grade
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from liangpai.core.errors import ConflictError, TransitionError
 from liangpai.core.models import AuditEvent
-from liangpai.ratings.closing import close_quarter
-from liangpai.ratings.errors import ConflictError, TransitionError
-from liangpai.ratings.interviews import TRANSITIONS, InterviewRecord, cancel_interview, check_move, record_interview
-from liangpai.ratings.models import WarningInterview
+from liangpai.interviews.models import WarningInterview
+from liangpai.interviews.services import TRANSITIONS, InterviewRecord, cancel_interview, check_move, record_interview
+from liangpai.periods.closing import close_quarter
 from tests.ratings.conftest import AFTER_Q3
 from tests.ratings.test_scans import JPEG
 
@@ -115,7 +115,7 @@ def test_the_city_emergency_bureau_may_record_too(cast, interview):
 
 @pytest.mark.django_db
 def test_a_rejected_scan_stores_nothing(cast, interview):
-    from liangpai.ratings.scans import ScanRejected
+    from liangpai.interviews.scans import ScanRejected
 
     fake = SimpleUploadedFile("scan.pdf", b"<html><script>alert(1)</script></html>")
     with pytest.raises(ScanRejected):

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from liangpai.core.errors import PublishedError, RatingsError
 from liangpai.core.models import AuditEvent
-from liangpai.ratings.closing import close_quarter, override_light
-from liangpai.ratings.errors import PublishedError, RatingsError
-from liangpai.ratings.models import QuarterLight, WarningInterview
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter, override_light
 from tests.ratings.conftest import AFTER_Q3
 
 pytestmark = pytest.mark.django_db

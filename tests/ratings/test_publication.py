@@ -5,19 +5,20 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from liangpai.publication.selectors import published_grades, published_lights
 
 from liangpai.accounts.models import Role
+from liangpai.core.errors import PublishedError, RatingsError, TransitionError
 from liangpai.core.models import AuditEvent
-from liangpai.ratings.closing import close_quarter, override_light
-from liangpai.ratings.errors import PublishedError, RatingsError, TransitionError
-from liangpai.ratings.models import AnnualGrade, Publication, QuarterLight
-from liangpai.ratings.publication import (
+from liangpai.grades.models import AnnualGrade
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter, override_light
+from liangpai.publication.models import Publication
+from liangpai.publication.services import (
     TRANSITIONS,
     ChangedError,
     SamePersonError,
     approve_publication,
-    published_grades,
-    published_lights,
     reject_publication,
     request_publication,
 )

@@ -8,13 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from liangpai.core.errors import PeriodError, RulesetFrozen
 from liangpai.core.models import AuditEvent
-from liangpai.ratings import rulesets
-from liangpai.ratings.closing import close_quarter
-from liangpai.ratings.errors import PeriodError, RulesetFrozen
-from liangpai.ratings.models import CalendarOverride, GradeInput, InspectionResult, RulesetVersion
+from liangpai.grades.models import GradeInput
+from liangpai.lights.models import InspectionResult
+from liangpai.periods.closing import close_quarter
 from liangpai.rules.ruleset import DEFAULT_RULESET
 from liangpai.rules.workdays import is_working_day
+from liangpai.rulesets import services as rulesets
+from liangpai.rulesets.models import CalendarOverride, RulesetVersion
 from tests.otp import verify_otp
 from tests.ratings.conftest import AFTER_Q3
 

@@ -6,7 +6,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from liangpai.ratings.scans import MAX_SCAN_BYTES, ScanRejected, check_signed_scan
+from liangpai.interviews.scans import MAX_SCAN_BYTES, ScanRejected, check_signed_scan
 
 
 def _png() -> bytes:

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.core.models import AuditEvent
-from liangpai.grades.sources import BASE_GRADE_SOURCES
-from liangpai.ratings.closing import close_quarter
-from liangpai.ratings.grades import compute_grades
-from liangpai.ratings.models import AnnualGrade, GradeInput, QuarterLight, WarningInterview
-from liangpai.ratings.overrides import light_state
+from liangpai.grades.models import AnnualGrade, GradeInput
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
+from liangpai.periods.closing import close_quarter
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
+from liangpai.periods.overrides import light_state
 from tests.conftest import SIGNED_IN_ROLES
 from tests.factories import EnterpriseFactory
 from tests.ratings.test_scans import JPEG, PDF
@@ -97,7 +98,7 @@ INTERVIEW_RECORD = {
 def other_interview(world):
     """A red light and its interview in town B too."""
     light = _light(world.enterprise_b)
-    from liangpai.ratings.closing import override_light
+    from liangpai.periods.closing import override_light
 
     override_light(by=world.users["city_admin"], light_row=light, light="red", reason="补录事故")
     return _interview(world.enterprise_b)
@@ -106,42 +107,42 @@ def other_interview(world):
 @pytest.mark.parametrize("role", ROLES)
 def test_override_page_access(world, role):
     client = world.client_for(role)
-    own = client.get(reverse("ratings:light_override", args=[_light(world.enterprise_a).pk])).status_code
-    other = client.get(reverse("ratings:light_override", args=[_light(world.enterprise_b).pk])).status_code
+    own = client.get(reverse("periods:light_override", args=[_light(world.enterprise_a).pk])).status_code
+    other = client.get(reverse("periods:light_override", args=[_light(world.enterprise_b).pk])).status_code
     assert (own, other) == OVERRIDE[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_interview_list_access(world, role):
-    assert world.client_for(role).get(reverse("ratings:interviews")).status_code == INTERVIEW_LIST[role]
+    assert world.client_for(role).get(reverse("interviews:list")).status_code == INTERVIEW_LIST[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("page", "matrix"),
     [
-        ("interview_detail", INTERVIEW_DETAIL),
-        ("interview_record", INTERVIEW_RECORD),
-        ("interview_cancel", INTERVIEW_RECORD),
+        ("detail", INTERVIEW_DETAIL),
+        ("record", INTERVIEW_RECORD),
+        ("cancel", INTERVIEW_RECORD),
     ],
 )
 def test_interview_page_access(world, other_interview, role, page, matrix):
     client = world.client_for(role)
-    own = client.get(reverse(f"ratings:{page}", args=[_interview(world.enterprise_a).pk])).status_code
-    other = client.get(reverse(f"ratings:{page}", args=[other_interview.pk])).status_code
+    own = client.get(reverse(f"interviews:{page}", args=[_interview(world.enterprise_a).pk])).status_code
+    other = client.get(reverse(f"interviews:{page}", args=[other_interview.pk])).status_code
     assert (own, other) == matrix[role]
 
 
 def test_anonymous_users_are_sent_to_the_login_page(world):
-    response = world.client_for("anonymous").get(reverse("ratings:interviews"))
+    response = world.client_for("anonymous").get(reverse("interviews:list"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
 def test_an_unknown_light_or_interview_is_404(world):
     client = world.client_for("city_admin")
-    assert client.get(reverse("ratings:light_override", args=[99999])).status_code == 404
-    assert world.client_for("city_emergency").get(reverse("ratings:interview_detail", args=[99999])).status_code == 404
+    assert client.get(reverse("periods:light_override", args=[99999])).status_code == 404
+    assert world.client_for("city_emergency").get(reverse("interviews:detail", args=[99999])).status_code == 404
 
 
 # --- the panel on the enterprise page -----------------------------------------------------
@@ -162,7 +163,7 @@ def test_the_enterprise_page_shows_its_lights_and_its_explained_grade(world):
     assert "B → C" in page
     assert "第三季度红灯（2026-08-03 督查）" in page
     assert "警示约谈：待约谈" in page
-    assert reverse("ratings:light_override", args=[_light(world.enterprise_a).pk]) in page
+    assert reverse("periods:light_override", args=[_light(world.enterprise_a).pk]) in page
 
 
 def test_an_enterprise_contact_sees_only_published_results(world):
@@ -212,7 +213,7 @@ def test_the_panel_costs_the_same_queries_for_one_year_and_for_five(world):
 def test_overriding_a_light_on_the_page(world):
     client = world.client_for("town_b_union")
     light = _light(world.enterprise_b)
-    url = reverse("ratings:light_override", args=[light.pk])
+    url = reverse("periods:light_override", args=[light.pk])
     response = client.post(url, {"light": "green", "reason": "复查确认已整改", "state": light_state(light)})
     assert response.status_code == 302
     assert response["Location"] == reverse("enterprise_detail", args=[world.enterprise_b.pk])
@@ -223,7 +224,7 @@ def test_overriding_a_light_on_the_page(world):
 def test_the_override_page_requires_a_reason(world):
     light = _light(world.enterprise_b)
     response = world.client_for("town_b_union").post(
-        reverse("ratings:light_override", args=[light.pk]), {"light": "green", "reason": ""}
+        reverse("periods:light_override", args=[light.pk]), {"light": "green", "reason": ""}
     )
     assert response.status_code == 200
     assert "人工调整灯色必须填写理由。" in response.content.decode()
@@ -235,7 +236,7 @@ def test_the_override_page_explains_a_published_light(world):
     QuarterLight.objects.update(is_published=True)
     light = _light(world.enterprise_b)
     response = world.client_for("town_b_union").post(
-        reverse("ratings:light_override", args=[light.pk]),
+        reverse("periods:light_override", args=[light.pk]),
         {"light": "green", "reason": "理由", "state": light_state(light)},
     )
     assert "已公布" in response.content.decode()
@@ -247,41 +248,41 @@ def test_the_override_page_explains_a_published_light(world):
 def test_the_list_shows_due_and_overdue_interviews_with_filters(world, other_interview):
     WarningInterview.objects.filter(pk=other_interview.pk).update(due_on=datetime.date(2026, 10, 1))
     client = world.client_for("city_emergency")
-    page = client.get(reverse("ratings:interviews")).content.decode()
+    page = client.get(reverse("interviews:list")).content.decode()
     assert "甲一机械有限公司" in page
     assert "乙一化工有限公司" in page
     assert "已逾期 1" in page
-    overdue = client.get(reverse("ratings:interviews"), {"status": "overdue"}).content.decode()
+    overdue = client.get(reverse("interviews:list"), {"status": "overdue"}).content.decode()
     assert "乙一化工有限公司" in overdue
     assert "甲一机械有限公司" not in overdue
-    by_town = client.get(reverse("ratings:interviews"), {"town": world.town_a.pk}).content.decode()
+    by_town = client.get(reverse("interviews:list"), {"town": world.town_a.pk}).content.decode()
     assert "乙一化工有限公司" not in by_town
-    by_quarter = client.get(reverse("ratings:interviews"), {"quarter": "2026Q2"}).content.decode()
+    by_quarter = client.get(reverse("interviews:list"), {"quarter": "2026Q2"}).content.decode()
     assert "没有符合条件的警示约谈" in by_quarter
 
 
 def test_the_list_says_when_its_filters_cannot_be_used(world, other_interview):
     client = world.client_for("city_emergency")
-    bad_quarter = client.get(reverse("ratings:interviews"), {"quarter": "2026Q9"}).content.decode()
+    bad_quarter = client.get(reverse("interviews:list"), {"quarter": "2026Q9"}).content.decode()
     assert "无法识别这个季度" in bad_quarter
     assert "没有符合条件的警示约谈" in bad_quarter
-    bad_town = client.get(reverse("ratings:interviews"), {"town": "abc"}).content.decode()
+    bad_town = client.get(reverse("interviews:list"), {"town": "abc"}).content.decode()
     assert "筛选条件有误，已按默认条件显示。" in bad_town
     assert "甲一机械有限公司" in bad_town
-    fine = client.get(reverse("ratings:interviews"), {"quarter": "2026Q3"}).content.decode()
+    fine = client.get(reverse("interviews:list"), {"quarter": "2026Q3"}).content.decode()
     assert "筛选条件有误" not in fine
     assert "无法识别这个季度" not in fine
 
 
 def test_a_town_office_sees_only_its_towns_interviews(world, other_interview):
-    page = world.client_for("town_a_emergency").get(reverse("ratings:interviews")).content.decode()
+    page = world.client_for("town_a_emergency").get(reverse("interviews:list")).content.decode()
     assert "甲一机械有限公司" in page
     assert "乙一化工有限公司" not in page
 
 
 def _list_queries(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("ratings:interviews")).status_code == 200
+        assert client.get(reverse("interviews:list")).status_code == 200
     return len(ctx.captured_queries)
 
 
@@ -311,7 +312,7 @@ def _record_data(version: int = 1, **changes):
 def test_recording_an_interview_from_the_form_with_a_photo(world):
     interview = _interview(world.enterprise_a)
     client = world.client_for("town_a_emergency")
-    url = reverse("ratings:interview_record", args=[interview.pk])
+    url = reverse("interviews:record", args=[interview.pk])
     assert 'enctype="multipart/form-data"' in client.get(url).content.decode()
     scan = SimpleUploadedFile("IMG_0001.jpg", JPEG, content_type="image/jpeg")
 
@@ -320,9 +321,9 @@ def test_recording_an_interview_from_the_form_with_a_photo(world):
     assert response.status_code == 302
     interview.refresh_from_db()
     assert (interview.status, interview.place, interview.version) == ("held", "甲镇应急办会议室", 2)
-    detail = client.get(reverse("ratings:interview_detail", args=[interview.pk])).content.decode()
+    detail = client.get(reverse("interviews:detail", args=[interview.pk])).content.decode()
     assert "已约谈" in detail
-    download = client.get(reverse("ratings:interview_scan", args=[interview.pk]))
+    download = client.get(reverse("interviews:scan", args=[interview.pk]))
     assert download["Content-Type"] == "image/jpeg"
     assert download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content) == JPEG
@@ -331,19 +332,17 @@ def test_recording_an_interview_from_the_form_with_a_photo(world):
 def test_the_scan_cannot_be_fetched_out_of_scope(world):
     interview = _interview(world.enterprise_a)
     world.client_for("town_a_emergency").post(
-        reverse("ratings:interview_record", args=[interview.pk]),
+        reverse("interviews:record", args=[interview.pk]),
         _record_data(signed_scan=SimpleUploadedFile("s.pdf", PDF)),
     )
-    assert (
-        world.client_for("town_b_union").get(reverse("ratings:interview_scan", args=[interview.pk])).status_code == 404
-    )
-    assert world.client_for("contact_a").get(reverse("ratings:interview_scan", args=[interview.pk])).status_code == 403
+    assert world.client_for("town_b_union").get(reverse("interviews:scan", args=[interview.pk])).status_code == 404
+    assert world.client_for("contact_a").get(reverse("interviews:scan", args=[interview.pk])).status_code == 403
 
 
 def test_the_form_rejects_a_fake_scan_and_a_future_date(world):
     interview = _interview(world.enterprise_a)
     response = world.client_for("town_a_emergency").post(
-        reverse("ratings:interview_record", args=[interview.pk]),
+        reverse("interviews:record", args=[interview.pk]),
         _record_data(held_on="2026-10-20", signed_scan=SimpleUploadedFile("scan.pdf", b"<html></html>")),
     )
     page = response.content.decode()
@@ -356,7 +355,7 @@ def test_the_form_rejects_a_fake_scan_and_a_future_date(world):
 
 def test_a_stale_form_gets_the_conflict_message_and_changes_nothing(world):
     interview = _interview(world.enterprise_a)
-    url = reverse("ratings:interview_record", args=[interview.pk])
+    url = reverse("interviews:record", args=[interview.pk])
     first = world.client_for("town_a_emergency")
     second = world.client_for("city_emergency")
     assert first.post(url, _record_data(place="第一会议室")).status_code == 302
@@ -371,7 +370,7 @@ def test_a_stale_form_gets_the_conflict_message_and_changes_nothing(world):
 def test_cancelling_an_interview_from_the_page(world):
     interview = _interview(world.enterprise_a)
     client = world.client_for("town_a_emergency")
-    url = reverse("ratings:interview_cancel", args=[interview.pk])
+    url = reverse("interviews:cancel", args=[interview.pk])
     assert client.post(url, {"version": 1, "reason": ""}).status_code == 200
     assert client.post(url, {"version": 1, "reason": "企业已注销"}).status_code == 302
     interview.refresh_from_db()
@@ -381,8 +380,8 @@ def test_cancelling_an_interview_from_the_page(world):
 
 
 def test_the_navigation_shows_interviews_to_the_offices_only(world):
-    assert reverse("ratings:interviews") in world.client_for("town_a_emergency").get(reverse("home")).content.decode()
-    assert reverse("ratings:interviews") not in world.client_for("group_leader").get(reverse("home")).content.decode()
+    assert reverse("interviews:list") in world.client_for("town_a_emergency").get(reverse("home")).content.decode()
+    assert reverse("interviews:list") not in world.client_for("group_leader").get(reverse("home")).content.decode()
 
 
 # --- English -------------------------------------------------------------------------------
@@ -392,12 +391,12 @@ def test_the_navigation_shows_interviews_to_the_offices_only(world):
     ("role", "page"),
     [
         ("town_a_union", lambda w, i: reverse("enterprise_detail", args=[w.enterprise_a.pk])),
-        ("town_a_union", lambda w, i: reverse("ratings:light_override", args=[_light(w.enterprise_a).pk])),
-        ("city_emergency", lambda w, i: reverse("ratings:interviews")),
-        ("city_emergency", lambda w, i: reverse("ratings:interviews") + "?status=overdue"),
-        ("city_emergency", lambda w, i: reverse("ratings:interview_detail", args=[i.pk])),
-        ("city_emergency", lambda w, i: reverse("ratings:interview_record", args=[i.pk])),
-        ("city_emergency", lambda w, i: reverse("ratings:interview_cancel", args=[i.pk])),
+        ("town_a_union", lambda w, i: reverse("periods:light_override", args=[_light(w.enterprise_a).pk])),
+        ("city_emergency", lambda w, i: reverse("interviews:list")),
+        ("city_emergency", lambda w, i: reverse("interviews:list") + "?status=overdue"),
+        ("city_emergency", lambda w, i: reverse("interviews:detail", args=[i.pk])),
+        ("city_emergency", lambda w, i: reverse("interviews:record", args=[i.pk])),
+        ("city_emergency", lambda w, i: reverse("interviews:cancel", args=[i.pk])),
     ],
 )
 def test_the_pages_in_english_show_no_chinese_besides_user_data(world, other_interview, role, page):
@@ -414,7 +413,7 @@ def test_a_held_interview_in_english(world):
     interview = _interview(world.enterprise_a)
     client = world.client_for("town_a_emergency")
     client.cookies["django_language"] = "en"
-    response = client.post(reverse("ratings:interview_record", args=[interview.pk]), _record_data(), follow=True)
+    response = client.post(reverse("interviews:record", args=[interview.pk]), _record_data(), follow=True)
     from tests.test_translations import _chinese_left, _user_data
 
     page = response.content.decode()
@@ -429,6 +428,6 @@ def test_a_refused_interview_record_keeps_the_date_in_the_form_a_phone_can_show(
     """A date input shows only an ISO date: re-shown as 2026/10/12 it would look empty and be lost."""
     interview = _interview(world.enterprise_a)
     client = world.client_for("town_a_emergency")
-    url = reverse("ratings:interview_record", args=[interview.pk])
+    url = reverse("interviews:record", args=[interview.pk])
     page = client.post(url, _record_data(place="")).content.decode()
     assert 'value="2026-10-12"' in page

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from liangpai.ratings.wording import grade_reason_text, light_reason_text
+from liangpai.grades.wording import grade_reason_text
+from liangpai.lights.wording import light_reason_text
 from liangpai.rules.grading import Reason, ReasonKind, explain_reason
 from liangpai.rules.lights import Light, LightReason, LightReasonKind
 from liangpai.rules.periods import Quarter

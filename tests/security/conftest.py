@@ -22,14 +22,17 @@ from liangpai.assessments import services as assessments
 from liangpai.assessments.models import Assessment
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistTemplate
-from liangpai.grades.sources import BASE_GRADE_SOURCES
+from liangpai.grades.models import AnnualGrade
 from liangpai.imports import services as imports
 from liangpai.imports.models import ImportBatch
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import QuarterLight
+from liangpai.lights.services import record_inspection_result
 from liangpai.organisations.models import GroupMember
-from liangpai.ratings.closing import close_quarter, record_inspection_result
-from liangpai.ratings.grades import compute_grades
-from liangpai.ratings.models import AnnualGrade, Publication, QuarterLight, WarningInterview
-from liangpai.ratings.publication import approve_publication, request_publication
+from liangpai.periods.closing import close_quarter
+from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
+from liangpai.publication.models import Publication
+from liangpai.publication.services import approve_publication, request_publication
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, UserFactory, make_credit_code
 

@@ -21,13 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangpai.core.access import Action
+from liangpai.core.commands import parse_quarter_argument, parse_year_argument
 from liangpai.enterprises.forms import EnterpriseForm
 from liangpai.enterprises.validators import validate_credit_code
 from liangpai.imports import cells, history
 from liangpai.imports.columns import Header, find_header
 from liangpai.imports.spreadsheet import Table
 from liangpai.organisations.forms import clean_phone
-from liangpai.ratings.management.periods import parse_quarter_argument, parse_year_argument
 from liangpai.rules.periods import Quarter, Year
 from tests.imports.make_corpus import HEADERS
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import liangpai.ratings.models
+import liangpai.interviews.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ('attendees', models.TextField(blank=True, verbose_name='参加人员')),
                 ('content', models.TextField(blank=True, verbose_name='约谈内容')),
                 ('commitments', models.TextField(blank=True, verbose_name='整改承诺')),
-                ('signed_scan', models.FileField(blank=True, max_length=200, storage=liangpai.ratings.models.interview_storage, upload_to=liangpai.ratings.models._scan_path, verbose_name='签字扫描件')),
+                ('signed_scan', models.FileField(blank=True, max_length=200, storage=liangpai.interviews.models.interview_storage, upload_to=liangpai.interviews.models._scan_path, verbose_name='签字扫描件')),
                 ('cancel_reason', models.TextField(blank=True, verbose_name='取消理由')),
                 ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='记录时间')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
