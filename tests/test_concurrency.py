@@ -26,7 +26,7 @@ from django.urls import reverse
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
-from liangpai.core.errors import ConflictError as RatingsConflict
+from liangpai.core.errors import Conflict as RatingsConflict
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises import services as enterprises
 from liangpai.enterprises.models import Enterprise

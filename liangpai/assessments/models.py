@@ -75,6 +75,11 @@ class Assessment(models.Model):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     last_reason = models.TextField(_("最近一次退回或撤回的理由"), blank=True)
+    #: Who saved answers, added photos or submitted since the assessment last became a draft: none of them
+    #: may review it (four eyes on every score). Emptied when it is returned or reopened.
+    round_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("本轮填写人")
+    )
 
     class Meta:
         verbose_name = _("年度评估")

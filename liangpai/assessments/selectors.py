@@ -45,7 +45,7 @@ EVENT_LABELS = {
     "assessment.create": _("开始评估"),
     "assessment.save": _("保存填写内容"),
     "assessment.photo_add": _("上传照片"),
-    **{f"assessment.{step.move}": step.label for step in TRANSITIONS},
+    **{f"assessment.{step.move}": step.label for step in TRANSITIONS.transitions},
 }
 
 

@@ -2,7 +2,7 @@
 
 Every write checks the user's right on the enterprise (`core.access`), runs in one
 transaction with its audit record (`core.audit`), and is made against the version the
-form was opened at: a stale form gets `ConflictError` and changes nothing (SECURITY.md
+form was opened at: a stale form gets `Conflict` and changes nothing (SECURITY.md
 T9). Photos are decoded and re-encoded before anything is stored (`core.images`, T4);
 a rejected photo rejects the whole save.
 """
@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
-from liangpai.assessments.workflow import Move, Transition, transition
+from liangpai.assessments.workflow import TRANSITIONS, Move
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core import audit, images
 from liangpai.core.access import Action, can
-from liangpai.core.errors import ConflictError, PublishedError, RatingsError, TransitionError
-from liangpai.core.models import AuditEvent
+from liangpai.core.errors import PublishedError, Refused, TransitionError
+from liangpai.core.locking import check_version, save_next_version
+from liangpai.core.transitions import Transition
 from liangpai.enterprises.models import Enterprise
 from liangpai.grades.models import AnnualGrade
 from liangpai.rules import scoring
@@ -38,7 +39,7 @@ HEADER_FIELDS = ["assessed_on", "assessors", "summary"]
 _SCORE_FIELDS = ["status", "score", "awarded_total", "applicable_max", "failed_vetoes"]
 
 
-class AssessmentError(RatingsError):
+class AssessmentError(Refused):
     """A refusal the user can act on; `message` says why."""
 
 
@@ -149,13 +150,14 @@ def _locked(assessment: Assessment, by: Any, expected_version: int, action: Acti
     current = Assessment.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=assessment.pk)
     if not can(by, action, current.enterprise):
         raise PermissionDenied
-    if current.version != expected_version:
-        raise ConflictError(
-            _(
-                "保存失败：在您打开此页面之后，别人已修改了这份评估（现在是第 %(version)s 版）。请刷新页面查看最新内容后再操作。"
-            )
-            % {"version": current.version}
+    check_version(
+        current,
+        expected_version,
+        _(
+            "保存失败：在您打开此页面之后，别人已修改了这份评估（现在是第 %(version)s 版）。请刷新页面查看最新内容后再操作。"
         )
+        % {"version": current.version},
+    )
     return current
 
 
@@ -294,6 +296,7 @@ def save_answers(*, by: Any, assessment: Assessment, expected_version: int, chan
             AssessmentAnswer.objects.bulk_update(changed, ["awarded", "not_applicable", "veto_failed", "note"])
             _bump(current, by, expected_version, ["assessed_on", "assessors", "summary"])
             audit.record(actor=by, action="assessment.save", target=current, before=before, after=after)
+            current.round_authors.add(by)
     except BaseException:
         _delete_files(stored_files)
         raise
@@ -357,6 +360,7 @@ def add_photos(*, by: Any, assessment: Assessment, answer_id: int, uploads: Sequ
             photos = _store_photos(row, cleaned, by, stored_files)
             after = {"photos_added": _photo_labels(row, photos)}
             audit.record(actor=by, action="assessment.photo_add", target=current, after=after)
+            current.round_authors.add(by)
     except BaseException:
         _delete_files(stored_files)
         raise
@@ -371,17 +375,14 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _bump(current: Assessment, by: Any, expected_version: int, fields: list[str]) -> None:
-    current.version = expected_version + 1
     current.updated_by = by
     current.updated_at = timezone.now()
-    updated = Assessment.objects.filter(pk=current.pk, version=expected_version).update(
-        version=current.version,
-        updated_by=by,
-        updated_at=current.updated_at,
-        **{name: getattr(current, name) for name in fields},
+    save_next_version(
+        current,
+        expected=expected_version,
+        fields=[*fields, "updated_by", "updated_at"],
+        message=_("保存失败：这份评估已被别人修改，请刷新页面后再操作。"),
     )
-    if updated == 0:  # pragma: no cover -- the row is locked; kept as a last line of defence
-        raise ConflictError(_("保存失败：这份评估已被别人修改，请刷新页面后再操作。"))
 
 
 # --- the workflow -----------------------------------------------------------------------
@@ -411,12 +412,12 @@ def move(*, by: Any, assessment: Assessment, expected_version: int, move: str, r
     reason = reason.strip()
     with transaction.atomic():
         current = _locked(assessment, by, expected_version, Action.ASSESSMENT_VIEW)
-        step = transition(current.status, move)
+        step = TRANSITIONS.find(current.status, move)
         if step is None:
             raise TransitionError(
                 _("这份评估“%(status)s”，不能执行这个操作。") % {"status": current.get_status_display()}
             )
-        if not can(by, step.action, current.enterprise):
+        if not step.allows(by, current.enterprise):
             raise PermissionDenied
         _check_step(step, current, by, reason)
         before = audit.snapshot(current, _SCORE_FIELDS)
@@ -446,27 +447,16 @@ def move(*, by: Any, assessment: Assessment, expected_version: int, move: str, r
         _bump(current, by, expected_version, fields)
         old, new = audit.changes(before, audit.snapshot(current, _SCORE_FIELDS))
         audit.record(actor=by, action=f"assessment.{step.move}", target=current, before=old, after=new, reason=reason)
+        if step.move == Move.SUBMIT:
+            current.round_authors.add(by)
+        elif step.target == Assessment.Status.DRAFT:  # a new round of filling in
+            current.round_authors.clear()
     return current
-
-
-#: The events that start a round of filling in: after them the answers are written afresh.
-_ROUND_STARTS = ("assessment.create", "assessment.return", "assessment.reopen")
 
 
 def authors_of_round(assessment: Assessment) -> set[int]:
     """Who saved answers or submitted since the assessment last became a draft: none of them may review it."""
-    events = (
-        AuditEvent.objects.filter(object_type=Assessment._meta.label_lower, object_id=str(assessment.pk))
-        .order_by("-id")
-        .values_list("action", "actor_id")
-    )
-    authors = {assessment.submitted_by_id} if assessment.submitted_by_id else set()
-    for action, actor_id in events.iterator():
-        if action in _ROUND_STARTS:
-            break
-        if action in ("assessment.save", "assessment.photo_add", "assessment.submit") and actor_id:
-            authors.add(actor_id)
-    return authors
+    return set(assessment.round_authors.values_list("pk", flat=True))
 
 
 def _check_step(step: Transition, current: Assessment, by: Any, reason: str) -> None:

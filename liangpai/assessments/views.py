@@ -21,7 +21,7 @@ from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePh
 from liangpai.core import images, uploads
 from liangpai.core.access import Action, can, requires
 from liangpai.core.downloads import xlsx_download
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.enterprises.models import Enterprise
 from liangpai.regions.models import Town
 
@@ -86,7 +86,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     except services.AlreadyStarted as exc:
         messages.info(request, exc.message)
         return redirect("assessments:detail", pk=exc.assessment.pk)
-    except RatingsError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("enterprise_detail", pk=enterprise.pk)
     messages.success(request, _("已开始 %(year)s 年度评估，请逐项填写。") % {"year": assessment.year})
@@ -103,8 +103,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     authors = services.authors_of_round(assessment) if assessment.status == Assessment.Status.SUBMITTED else set()
     moves = [
         (step, MoveForm(initial={"version": assessment.version, "move": step.move}))
-        for step in workflow.moves_from(assessment.status)
-        if can(request.user, step.action, assessment.enterprise)
+        for step in workflow.TRANSITIONS.moves_from(assessment.status)
+        if step.allows(request.user, assessment.enterprise)
         and not (step.move == workflow.Move.REVIEW and request.user.pk in authors)
     ]
     context = {
@@ -155,7 +155,7 @@ def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AnswerErrors as exc:
             form.add_error(None, exc.message)
             form.add_item_errors(exc.by_answer)
-        except RatingsError as exc:  # a stale form, or the assessment moved on meanwhile
+        except ServiceError as exc:  # a stale form, or the assessment moved on meanwhile
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已保存。"))
@@ -189,7 +189,7 @@ def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("操作请求不完整，请刷新页面后再试。"))
         return redirect("assessments:detail", pk=assessment.pk)
-    step = workflow.transition(assessment.status, form.cleaned_data["move"])
+    step = workflow.TRANSITIONS.find(assessment.status, form.cleaned_data["move"])
     try:
         services.move(
             by=request.user,
@@ -210,7 +210,7 @@ def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
                 _("另有 %(count)s 个评价项目需要处理，请在填写页面逐项查看。")
                 % {"count": len(first) - MAX_ITEMS_NAMED},
             )
-    except RatingsError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, str(step.done) if step else _("已完成。"))
@@ -247,7 +247,7 @@ def _add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
             )
         except services.AnswerErrors as exc:
             errors = exc.by_answer.get(row.pk) or [exc.message]
-        except RatingsError as exc:
+        except ServiceError as exc:
             errors = [exc.message]
     if not request.headers.get("HX-Request"):  # without scripts: back to the checklist, at the item
         for error in errors:

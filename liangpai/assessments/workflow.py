@@ -10,14 +10,13 @@ Returning and reopening need a reason. The reviewer is never the person who subm
 year's grades are not published.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from liangpai.assessments.models import Assessment
 from liangpai.core.access import Action
+from liangpai.core.transitions import Transition, Workflow
 
 Status = Assessment.Status
 
@@ -30,64 +29,60 @@ class Move(StrEnum):
     REOPEN = "reopen"
 
 
-@dataclass(frozen=True)
-class Transition:
-    move: Move
-    source: str
-    target: str
-    action: Action  # what the user must be allowed to do on the enterprise
-    needs_reason: bool
-    label: Promise  # the button
-    done: Promise  # the message after it
-
-
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(
-        Move.SUBMIT, Status.DRAFT, Status.SUBMITTED, Action.ASSESSMENT_FILL, False, _("提交审核"), _("已提交审核。")
-    ),
-    Transition(
-        Move.RETURN, Status.SUBMITTED, Status.DRAFT, Action.ASSESSMENT_REVIEW, True, _("退回修改"), _("已退回修改。")
-    ),
-    Transition(
-        Move.REVIEW,
-        Status.SUBMITTED,
-        Status.REVIEWED,
-        Action.ASSESSMENT_REVIEW,
-        False,
-        _("审核通过"),
-        _("已审核通过。"),
-    ),
-    Transition(
-        Move.RETURN, Status.REVIEWED, Status.DRAFT, Action.ASSESSMENT_REVIEW, True, _("退回修改"), _("已退回修改。")
-    ),
-    Transition(
-        Move.PUBLISH,
-        Status.REVIEWED,
-        Status.PUBLISHED,
-        Action.ASSESSMENT_PUBLISH,
-        False,
-        _("发布评估结果"),
-        _("已发布评估结果。"),
-    ),
-    Transition(
-        Move.REOPEN,
-        Status.PUBLISHED,
-        Status.DRAFT,
-        Action.ASSESSMENT_REOPEN,
-        True,
-        _("撤回重评"),
-        _("已撤回，评估回到填报中。"),
-    ),
+TRANSITIONS = Workflow(
+    Status,
+    [
+        Transition(
+            Status.DRAFT,
+            Status.SUBMITTED,
+            move=Move.SUBMIT,
+            action=Action.ASSESSMENT_FILL,
+            label=_("提交审核"),
+            done=_("已提交审核。"),
+        ),
+        Transition(
+            Status.SUBMITTED,
+            Status.DRAFT,
+            move=Move.RETURN,
+            action=Action.ASSESSMENT_REVIEW,
+            needs_reason=True,
+            label=_("退回修改"),
+            done=_("已退回修改。"),
+        ),
+        Transition(
+            Status.SUBMITTED,
+            Status.REVIEWED,
+            move=Move.REVIEW,
+            action=Action.ASSESSMENT_REVIEW,
+            label=_("审核通过"),
+            done=_("已审核通过。"),
+        ),
+        Transition(
+            Status.REVIEWED,
+            Status.DRAFT,
+            move=Move.RETURN,
+            action=Action.ASSESSMENT_REVIEW,
+            needs_reason=True,
+            label=_("退回修改"),
+            done=_("已退回修改。"),
+        ),
+        Transition(
+            Status.REVIEWED,
+            Status.PUBLISHED,
+            move=Move.PUBLISH,
+            action=Action.ASSESSMENT_PUBLISH,
+            label=_("发布评估结果"),
+            done=_("已发布评估结果。"),
+        ),
+        Transition(
+            Status.PUBLISHED,
+            Status.DRAFT,
+            move=Move.REOPEN,
+            action=Action.ASSESSMENT_REOPEN,
+            needs_reason=True,
+            label=_("撤回重评"),
+            done=_("已撤回，评估回到填报中。"),
+        ),
+    ],
+    refusal=_("这份评估“%(source)s”，不能改为“%(target)s”。"),
 )
-
-
-def transition(source: str, move: str) -> Transition | None:
-    """The transition `move` from `source`, or None when the table has none."""
-    for candidate in TRANSITIONS:
-        if candidate.source == source and candidate.move == move:
-            return candidate
-    return None
-
-
-def moves_from(source: str) -> list[Transition]:
-    return [candidate for candidate in TRANSITIONS if candidate.source == source]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.interviews.models import WarningInterview
 from liangpai.interviews.scans import check_signed_scan
 from liangpai.interviews.selectors import InterviewFilters
@@ -74,7 +74,7 @@ class InterviewRecordForm(_Version):
         if scan:
             try:
                 check_signed_scan(scan)
-            except RatingsError as exc:
+            except ServiceError as exc:
                 raise forms.ValidationError(exc.message) from exc
         return scan or None
 

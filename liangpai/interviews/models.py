@@ -28,7 +28,7 @@ class WarningInterview(models.Model):
     """R5: the warning interview (警示教育约谈) a red light calls for, held by the town emergency office.
 
     Created by `close_quarter` for each red light, due a ruleset-defined number of
-    working days later. Its status moves only as `services.interviews.TRANSITIONS`
+    working days later. Its status moves only as `interviews.services.TRANSITIONS`
     allows; `version` guards against two people saving the same record.
     """
 

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import Refused
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 
@@ -27,7 +27,7 @@ _PDF_ACTIVE = re.compile(rb"/(?:J(?:#53|S)|JavaScript|Launch|EmbeddedFiles?|Rich
 _PDF_ESCAPED_NAME = re.compile(rb"/[A-Za-z]*#[0-9A-Fa-f]{2}")
 
 
-class ScanRejected(RatingsError):
+class ScanRejected(Refused):
     """The file is not an acceptable signed scan."""
 
 

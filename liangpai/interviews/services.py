@@ -15,10 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liangpai.core import audit
 from liangpai.core.access import Action, can
-from liangpai.core.errors import ConflictError, TransitionError
+from liangpai.core.errors import TransitionError
+from liangpai.core.locking import check_version, save_next_version
+from liangpai.core.transitions import Transition, Workflow
 from liangpai.interviews.models import WarningInterview
 from liangpai.interviews.scans import check_signed_scan
 from liangpai.rules.ruleset import Ruleset
@@ -28,11 +31,11 @@ from liangpai.rulesets.services import work_calendar
 Status = WarningInterview.Status
 
 #: The one table of allowed moves (SECURITY.md T10): held and cancelled are final.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DUE: frozenset({Status.HELD, Status.CANCELLED}),
-    Status.HELD: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
+TRANSITIONS = Workflow(
+    Status,
+    [Transition(Status.DUE, Status.HELD), Transition(Status.DUE, Status.CANCELLED)],
+    refusal=gettext_lazy("约谈状态不能从“%(source)s”改为“%(target)s”。"),
+)
 
 RECORD_FIELDS = ["held_on", "place", "attendees", "content", "commitments"]
 _AUDITED = ["status", *RECORD_FIELDS, "signed_scan", "cancel_reason"]
@@ -68,15 +71,6 @@ def creation_record(interview: WarningInterview) -> dict[str, Any]:
     }
 
 
-def check_move(current: str, target: str) -> None:
-    """Raise TransitionError unless TRANSITIONS allows current → target."""
-    if target not in TRANSITIONS.get(current, frozenset()):
-        raise TransitionError(
-            _("约谈状态不能从“%(current)s”改为“%(target)s”。")
-            % {"current": Status(current).label, "target": Status(target).label}
-        )
-
-
 @dataclass(frozen=True)
 class InterviewRecord:
     held_on: datetime.date
@@ -90,26 +84,23 @@ def _locked(interview: WarningInterview, by: Any, expected_version: int) -> Warn
     current = WarningInterview.objects.select_for_update().select_related("enterprise").get(pk=interview.pk)
     if not can(by, Action.INTERVIEW_RECORD, current.enterprise):
         raise PermissionDenied
-    if current.version != expected_version:
-        raise ConflictError(
-            _("保存失败：在您打开此页面之后，别人已修改了这次约谈的记录。请刷新页面查看最新内容后再操作。")
-        )
+    check_version(
+        current,
+        expected_version,
+        _("保存失败：在您打开此页面之后，别人已修改了这次约谈的记录。请刷新页面查看最新内容后再操作。"),
+    )
     return current
 
 
 def _save(current: WarningInterview, *, by: Any, action: str, reason: str, before: dict[str, Any]) -> None:
-    expected = current.version
-    current.version = expected + 1
     current.recorded_by = by
     current.recorded_at = timezone.now()
-    updated = WarningInterview.objects.filter(pk=current.pk, version=expected).update(
-        **{name: getattr(current, name) for name in _AUDITED},
-        version=current.version,
-        recorded_by=by,
-        recorded_at=current.recorded_at,
+    save_next_version(
+        current,
+        expected=current.version,
+        fields=[*_AUDITED, "recorded_by", "recorded_at"],
+        message=_("保存失败：这次约谈的记录已被别人修改，请刷新页面后再操作。"),
     )
-    if updated == 0:  # pragma: no cover -- the row is locked; kept as a last line of defence
-        raise ConflictError(_("保存失败：这次约谈的记录已被别人修改，请刷新页面后再操作。"))
     old, new = audit.changes(before, audit.snapshot(current, _AUDITED))
     audit.record(actor=by, action=action, target=current, before=old, after=new, reason=reason)
 
@@ -127,7 +118,7 @@ def record_interview(
         raise PermissionDenied
     with transaction.atomic():
         current = _locked(interview, by, expected_version)
-        check_move(current.status, Status.HELD)
+        TRANSITIONS.check(current.status, Status.HELD)
         before = audit.snapshot(current, _AUDITED)
         current.status = Status.HELD
         for name in RECORD_FIELDS:
@@ -155,7 +146,7 @@ def cancel_interview(*, by: Any, interview: WarningInterview, expected_version: 
         raise TransitionError(_("取消约谈必须填写理由。"))
     with transaction.atomic():
         current = _locked(interview, by, expected_version)
-        check_move(current.status, Status.CANCELLED)
+        TRANSITIONS.check(current.status, Status.CANCELLED)
         before = audit.snapshot(current, _AUDITED)
         current.status = Status.CANCELLED
         current.cancel_reason = reason

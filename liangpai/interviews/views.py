@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liangpai.core.access import Action, can, requires
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.interviews import selectors
 from liangpai.interviews import services as interviews
 from liangpai.interviews.forms import InterviewCancelForm, InterviewFilterForm, InterviewRecordForm
@@ -75,7 +75,7 @@ def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
                 record=form.record(),
                 signed_scan=form.cleaned_data.get("signed_scan"),
             )
-        except RatingsError as exc:  # a conflict (stale form) or a move the workflow does not allow
+        except ServiceError as exc:  # a conflict (stale form) or a move the workflow does not allow
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已记录约谈。"))
@@ -98,7 +98,7 @@ def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
-        except RatingsError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已取消约谈。"))

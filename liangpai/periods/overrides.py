@@ -1,10 +1,9 @@
 """A light override saved against the light the page showed (SECURITY.md T9).
 
 A quarter's light has no version column: the override page carries `light_state`, a
-digest of everything about the light that an override or a closing changes, and
-`override_seen` refuses to save when the stored light no longer has that digest — two
-people adjusting the same light at once get one saved adjustment and one conflict, never
-a silent overwrite. The override itself is `closing.override_light`, run in the same
+digest of everything about the light that an override or a closing changes, which is its
+version for `core.locking.check_version`. Two people adjusting the same light at once get
+one saved adjustment and one conflict, never a silent overwrite. The override itself is `closing.override_light`, run in the same
 transaction, under the same row lock.
 """
 
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from liangpai.core.access import Action, can
-from liangpai.core.errors import ConflictError
+from liangpai.core.locking import check_version
 from liangpai.lights.models import QuarterLight
 from liangpai.periods import closing
 
@@ -47,12 +46,6 @@ def light_state(row: QuarterLight) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def conflict() -> ConflictError:
-    return ConflictError(
-        _("保存失败：在您打开此页面之后，别人已调整或重新计算了这个灯色。请刷新页面查看最新内容后再操作。")
-    )
-
-
 def override_seen(
     *, by: Any, light_row: QuarterLight, seen: str, light: str, reason: str, today: datetime.date | None = None
 ) -> QuarterLight:
@@ -61,6 +54,10 @@ def override_seen(
         raise PermissionDenied
     with transaction.atomic():
         current = QuarterLight.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=light_row.pk)
-        if light_state(current) != seen:
-            raise conflict()
+        check_version(
+            current,
+            seen,
+            _("保存失败：在您打开此页面之后，别人已调整或重新计算了这个灯色。请刷新页面查看最新内容后再操作。"),
+            version_of=light_state,
+        )
         return closing.override_light(by=by, light_row=current, light=light, reason=reason, today=today)

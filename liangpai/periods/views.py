@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from liangpai.core.access import Action, requires
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.lights import selectors
 from liangpai.periods.forms import LightOverrideForm
 from liangpai.periods.overrides import light_state, override_seen
@@ -27,7 +27,7 @@ def light_override(request: HttpRequest, pk: int) -> HttpResponse:
                 light=form.cleaned_data["light"],
                 reason=form.cleaned_data["reason"],
             )
-        except RatingsError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已调整%(quarter)s的灯色。") % {"quarter": light.quarter})

@@ -24,10 +24,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liangpai.core import audit
 from liangpai.core.access import Action, can
-from liangpai.core.errors import PublishedError, RatingsError, TransitionError
+from liangpai.core.errors import PublishedError, Refused, TransitionError
+from liangpai.core.transitions import Transition, Workflow
 from liangpai.grades.models import AnnualGrade
 from liangpai.lights.models import QuarterLight
 from liangpai.publication.models import Publication
@@ -37,21 +39,24 @@ Status = Publication.Status
 Kind = Publication.Kind
 
 #: The only moves a publication's status may make.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.REQUESTED: frozenset({Status.APPROVED, Status.REJECTED}),
-    Status.APPROVED: frozenset({Status.PUBLISHED}),
-    Status.PUBLISHED: frozenset(),
-    Status.REJECTED: frozenset(),
-}
+TRANSITIONS = Workflow(
+    Status,
+    [
+        Transition(Status.REQUESTED, Status.APPROVED),
+        Transition(Status.REQUESTED, Status.REJECTED),
+        Transition(Status.APPROVED, Status.PUBLISHED),
+    ],
+    refusal=gettext_lazy("不能从“%(source)s”改为“%(target)s”。"),
+)
 
 UNGRADED = "未评级"
 
 
-class SamePersonError(RatingsError):
+class SamePersonError(Refused):
     """The requester tried to approve their own request (two-person rule)."""
 
 
-class ChangedError(RatingsError):
+class ChangedError(Refused):
     """The results changed after the request was made."""
 
 
@@ -65,8 +70,8 @@ def _normalised_period(kind: str, period: str | Quarter | Year) -> str:
         if kind == Kind.ANNUAL_GRADES:
             return str(period if isinstance(period, Year) else parse_year(str(period)))
     except PeriodError as error:
-        raise RatingsError(_("期间“%(period)s”无效。") % {"period": period}) from error
-    raise RatingsError(_("未知的公布类别。"))
+        raise Refused(_("期间“%(period)s”无效。") % {"period": period}) from error
+    raise Refused(_("未知的公布类别。"))
 
 
 def _rows(kind: str, period: str) -> QuerySet[Any]:
@@ -109,10 +114,7 @@ def _check(by: Any) -> None:
 
 
 def _move(publication: Publication, target: str) -> None:
-    if target not in TRANSITIONS[publication.status]:
-        raise TransitionError(
-            _("不能从“%(from)s”改为“%(to)s”。") % {"from": Status(publication.status).label, "to": Status(target).label}
-        )
+    TRANSITIONS.check(publication.status, target)
     publication.status = target
 
 
@@ -131,7 +133,7 @@ def request_publication(*, by: Any, kind: str, period: str | Quarter | Year) -> 
             raise PublishedError(_("%(what)s 已公布。") % {"what": _label(kind, normalised)})
         snapshot = _snapshot(kind, normalised)
         if not snapshot:
-            raise RatingsError(_("%(what)s 还没有结果，不能申请公布。") % {"what": _label(kind, normalised)})
+            raise Refused(_("%(what)s 还没有结果，不能申请公布。") % {"what": _label(kind, normalised)})
         publication = Publication.objects.create(
             kind=kind,
             period=normalised,
@@ -194,7 +196,7 @@ def reject_publication(*, by: Any, publication: Publication, reason: str) -> Pub
     """A city admin (the requester may withdraw) rejects a request, with a reason."""
     _check(by)
     if not reason.strip():
-        raise RatingsError(_("请填写退回理由。"))
+        raise Refused(_("请填写退回理由。"))
     with transaction.atomic():
         row = _locked(publication)
         before = row.status

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liangpai.core.access import Action, requires
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.publication import services as service
 from liangpai.publication.models import Publication
 
@@ -35,7 +35,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             service.request_publication(
                 by=request.user, kind=form.cleaned_data["kind"], period=form.cleaned_data["period"]
             )
-        except RatingsError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已提交公布申请，请由另一位市总工会管理员审核。"))
@@ -65,7 +65,7 @@ def publication_approve(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404(Publication, pk=pk)
     try:
         service.approve_publication(by=request.user, publication=publication)
-    except RatingsError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已审核并公布。"))
@@ -80,7 +80,7 @@ def publication_reject(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         service.reject_publication(by=request.user, publication=publication, reason=reason)
-    except RatingsError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已退回公布申请。"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from liangpai.core.access import Action, can
 from liangpai.core.admin import ADMIN_REASON, AuditedAdmin
-from liangpai.core.errors import RatingsError
+from liangpai.core.errors import ServiceError
 from liangpai.rulesets import services as rulesets
 from liangpai.rulesets.models import RULESET_FIELDS, CalendarOverride, RulesetVersion
 
@@ -138,7 +138,7 @@ class RulesetVersionAdmin(RulesAccess, AuthoredAdmin):
         for ruleset in queryset:
             try:
                 rulesets.activate_ruleset(by=request.user, ruleset=ruleset, reason=ADMIN_REASON)
-            except RatingsError as exc:
+            except ServiceError as exc:
                 self.message_user(request, f"{ruleset}：{exc.message}", messages.ERROR)
             else:
                 self.message_user(request, _("已启用 %(ruleset)s。") % {"ruleset": ruleset}, messages.SUCCESS)

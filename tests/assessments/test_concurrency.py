@@ -16,7 +16,7 @@ from liangpai.assessments.models import Assessment, AssessmentAnswer
 from liangpai.checklists.loading import load_default_templates
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
-from liangpai.core.errors import ConflictError
+from liangpai.core.errors import Conflict
 from tests.assessments.conftest import full_answers
 from tests.concurrency import AuditMark, Writers, one_winner
 from tests.conftest import Cast
@@ -67,7 +67,7 @@ def test_two_assessors_saving_the_same_checklist_lose_no_update(cast: Cast):
             version = Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
             mark = AuditMark()
             outcomes = writers.race([save(trial, writer, version) for writer in range(2)])
-            winner = one_winner(outcomes, ConflictError)
+            winner = one_winner(outcomes, Conflict)
             loser = outcomes[1 - winner.writer].error
             assert CONFLICT in str(loser)
             stored = AssessmentAnswer.objects.get(pk=answer.pk)
@@ -109,7 +109,7 @@ def test_a_save_racing_a_submission_is_refused_or_submitted_never_mixed(cast: Ca
             current = Assessment.objects.get(pk=assessment.pk)
             before = AssessmentAnswer.objects.get(pk=answer.pk).awarded
             outcomes = writers.race([save(trial, current.version), submit(current.version)])
-            winner = one_winner(outcomes, ConflictError)
+            winner = one_winner(outcomes, Conflict)
             after = Assessment.objects.get(pk=assessment.pk)
             stored = AssessmentAnswer.objects.get(pk=answer.pk).awarded
             assert after.version == current.version + 1

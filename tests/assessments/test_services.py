@@ -11,7 +11,7 @@ from liangpai.assessments import services
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto, evidence_storage
 from liangpai.checklists.models import ChecklistTemplate
 from liangpai.core.audit import verify_chain
-from liangpai.core.errors import ConflictError, PublishedError, TransitionError
+from liangpai.core.errors import Conflict, PublishedError, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.grades.models import AnnualGrade
@@ -184,7 +184,7 @@ def test_a_stale_form_gets_a_conflict_and_overwrites_nothing(cast, draft):
     changes = services.Changes(HEADER, {answer.pk: services.Answer(Decimal(1))})
     services.save_answers(by=cast.users["town_a_union"], assessment=draft, expected_version=1, changes=changes)
     late = services.Changes(HEADER, {answer.pk: services.Answer(Decimal(2))})
-    with pytest.raises(ConflictError, match="别人已修改了这份评估（现在是第 2 版）"):
+    with pytest.raises(Conflict, match="别人已修改了这份评估（现在是第 2 版）"):
         services.save_answers(by=cast.users["town_a_emergency"], assessment=draft, expected_version=1, changes=late)
     answer.refresh_from_db()
     assert answer.awarded == Decimal(1)

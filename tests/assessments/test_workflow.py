@@ -9,13 +9,13 @@ from liangpai.assessments import services, workflow
 from liangpai.assessments.models import Assessment
 from liangpai.assessments.workflow import Move
 from liangpai.core.audit import verify_chain
-from liangpai.core.errors import ConflictError, PublishedError, TransitionError
+from liangpai.core.errors import Conflict, PublishedError, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.grades.models import AnnualGrade
 from liangpai.rules.vetoes import VETO_NAMES
 
 Status = Assessment.Status
-ALLOWED = {(t.source, t.move): t.target for t in workflow.TRANSITIONS}
+ALLOWED = {(t.source, t.move): t.target for t in workflow.TRANSITIONS.transitions}
 #: Who takes each move in the happy path (the reviewer is never the submitter).
 ACTOR = {
     Move.SUBMIT: "town_a_emergency",
@@ -202,7 +202,7 @@ def test_a_stale_move_is_a_conflict(cast, draft, fill):
     draft.refresh_from_db()
     stale = draft.version
     _move(cast, draft, Move.SUBMIT)
-    with pytest.raises(ConflictError, match="别人已修改了这份评估"):
+    with pytest.raises(Conflict, match="别人已修改了这份评估"):
         services.move(by=cast.users["town_a_union"], assessment=draft, expected_version=stale, move=Move.REVIEW)
 
 

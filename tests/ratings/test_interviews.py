@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from liangpai.core.errors import ConflictError, TransitionError
+from liangpai.core.errors import Conflict, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.interviews.models import WarningInterview
-from liangpai.interviews.services import TRANSITIONS, InterviewRecord, cancel_interview, check_move, record_interview
+from liangpai.interviews.services import TRANSITIONS, InterviewRecord, cancel_interview, record_interview
 from liangpai.periods.closing import close_quarter
 from tests.ratings.conftest import AFTER_Q3
 from tests.ratings.test_scans import JPEG
@@ -37,11 +37,11 @@ def interview(cast, inspect) -> WarningInterview:
 def test_the_transition_table_allows_only_its_moves(current, target):
     allowed = {("due", "held"), ("due", "cancelled")}
     if (current, target) in allowed:
-        check_move(current, target)
+        TRANSITIONS.check(current, target)
         assert target in TRANSITIONS[current]
     else:
         with pytest.raises(TransitionError, match="约谈状态不能从"):
-            check_move(current, target)
+            TRANSITIONS.check(current, target)
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_cancelling_needs_a_reason(cast, interview):
 def test_a_stale_form_gets_a_conflict_and_the_first_record_stays(cast, interview):
     officer = cast.users["town_a_emergency"]
     record_interview(by=officer, interview=interview, expected_version=1, record=RECORD)
-    with pytest.raises(ConflictError, match="别人已修改了这次约谈的记录"):
+    with pytest.raises(Conflict, match="别人已修改了这次约谈的记录"):
         cancel_interview(by=cast.users["city_emergency"], interview=interview, expected_version=1, reason="重复")
     interview.refresh_from_db()
     assert (interview.status, interview.version, interview.place) == ("held", 2, RECORD.place)
@@ -144,7 +144,7 @@ def test_concurrent_records_of_one_interview_lose_no_update(cast, inspect, rules
             record = InterviewRecord(**{**RECORD.__dict__, "place": f"会议室{n}"})
             record_interview(by=officer, interview=interview, expected_version=1, record=record)
             outcomes.append(f"ok {n}")
-        except ConflictError:
+        except Conflict:
             outcomes.append("conflict")
         except TransitionError:
             outcomes.append("conflict")

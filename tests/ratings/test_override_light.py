@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from liangpai.core.errors import PublishedError, RatingsError
+from liangpai.core.errors import PublishedError, ServiceError
 from liangpai.core.models import AuditEvent
 from liangpai.interviews.models import WarningInterview
 from liangpai.lights.models import QuarterLight
@@ -44,7 +44,7 @@ def test_an_override_keeps_the_reason_who_and_when_and_is_audited(cast, closed):
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_an_override_without_a_reason_is_refused(cast, closed, reason):
-    with pytest.raises(RatingsError, match="人工调整灯色必须填写理由。"):
+    with pytest.raises(ServiceError, match="人工调整灯色必须填写理由。"):
         override_light(by=cast.users["city_admin"], light_row=closed["a"], light="green", reason=reason)
     closed["a"].refresh_from_db()
     assert closed["a"].light == "yellow"
@@ -101,5 +101,5 @@ def test_imported_history_cannot_be_overridden(cast):
     light = QuarterLight.objects.create(
         enterprise=cast.enterprise_a, quarter="2025Q4", year=2025, number=4, light="red", source="imported"
     )
-    with pytest.raises(RatingsError, match="历史导入的亮灯不能人工调整"):
+    with pytest.raises(ServiceError, match="历史导入的亮灯不能人工调整"):
         override_light(by=cast.users["city_admin"], light_row=light, light="green", reason="理由")

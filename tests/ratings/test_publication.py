@@ -5,15 +5,15 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from liangpai.publication.selectors import published_grades, published_lights
 
 from liangpai.accounts.models import Role
-from liangpai.core.errors import PublishedError, RatingsError, TransitionError
+from liangpai.core.errors import PublishedError, ServiceError, TransitionError
 from liangpai.core.models import AuditEvent
 from liangpai.grades.models import AnnualGrade
 from liangpai.lights.models import QuarterLight
 from liangpai.periods.closing import close_quarter, override_light
 from liangpai.publication.models import Publication
+from liangpai.publication.selectors import published_grades, published_lights
 from liangpai.publication.services import (
     TRANSITIONS,
     ChangedError,
@@ -149,16 +149,16 @@ def test_a_second_open_request_and_a_request_without_results_are_refused(cast, c
     request_publication(by=admin, kind=LIGHTS, period="2026Q3")
     with pytest.raises(TransitionError, match="已有待审核"):
         request_publication(by=admin, kind=LIGHTS, period="2026Q3")
-    with pytest.raises(RatingsError, match="还没有结果"):
+    with pytest.raises(ServiceError, match="还没有结果"):
         request_publication(by=admin, kind=LIGHTS, period="2026Q2")
-    with pytest.raises(RatingsError, match="无效"):
+    with pytest.raises(ServiceError, match="无效"):
         request_publication(by=admin, kind=LIGHTS, period="2026Q5")
 
 
 def test_a_rejection_needs_a_reason_and_is_audited(cast, closed):
     admin = cast.users["city_admin"]
     publication = request_publication(by=admin, kind=LIGHTS, period="2026Q3")
-    with pytest.raises(RatingsError, match="退回理由"):
+    with pytest.raises(ServiceError, match="退回理由"):
         reject_publication(by=admin, publication=publication, reason="  ")
 
     reject_publication(by=admin, publication=publication, reason="撤回重报")

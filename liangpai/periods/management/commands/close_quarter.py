@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from liangpai.core.commands import parse_quarter_argument
-from liangpai.core.errors import PeriodError, RatingsError
+from liangpai.core.errors import PeriodError, ServiceError
 from liangpai.lights.models import LightChoice
 from liangpai.periods.closing import close_quarter
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             outcome = close_quarter(quarter=quarter)
         except PeriodError as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        except RatingsError as exc:
+        except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from exc
         counts = "，".join(f"{choice.label} {outcome.lights.get(choice.value, 0)}" for choice in LightChoice)
         self.stdout.write(

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from liangpai.core.commands import parse_year_argument
-from liangpai.core.errors import PeriodError, RatingsError
+from liangpai.core.errors import PeriodError, ServiceError
 from liangpai.periods.grading import BASE_GRADE_SOURCES, UNGRADED, compute_grades
 from liangpai.rules.ruleset import Grade
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             outcome = compute_grades(year=year, sources=BASE_GRADE_SOURCES)
         except PeriodError as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        except RatingsError as exc:
+        except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from exc
         self.stdout.write(
             _("%(year)s 年度等级（规则集 %(version)s）：共 %(total)s 家。")
