@@ -5,12 +5,16 @@ import random
 import factory
 
 from liangpai.accounts.models import Membership, Role, User
+from liangpai.core.access import Action, system_actor
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.organisations.models import Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.models import City, District, Town
 from liangpai.rules.credit_code import ALPHABET, check_character
 
 _code_rng = random.Random(20260101)
+
+#: The system actor the tests set up data with where the program's own system actors would (an import, a command).
+SYSTEM = system_actor("tests", *Action)
 
 
 def make_credit_code(rng: random.Random | None = None, division: str = "330482") -> str:

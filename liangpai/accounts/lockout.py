@@ -35,13 +35,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from liangpai.accounts.models import LoginLock, User
+from liangpai.accounts.models import LoginLock
 from liangpai.core import audit
+from liangpai.core.access import system_actor, user_or_none
 
 log = logging.getLogger(__name__)
 
 #: The reason stored with a lock's audit record (data, so not translated).
 LOCK_REASON = "连续登录失败"
+
+#: Who locks a sign-in name after too many failures, and who ends the locks when axes' reset commands run.
+LOCKOUT = system_actor("login_lockout")
 
 
 def window() -> timedelta:
@@ -86,7 +90,7 @@ def lock_if_limit_reached(username: str, *, ip_address: str | None) -> LoginLock
             ip_address=ip_address,
         )
         audit.record(
-            actor=None,
+            actor=LOCKOUT,
             action="login.lock",
             target=lock,
             after={
@@ -102,7 +106,7 @@ def lock_if_limit_reached(username: str, *, ip_address: str | None) -> LoginLock
     return lock
 
 
-def unlock(*, by: User | None, usernames: list[str], reason: str) -> list[LoginLock]:
+def unlock(*, by: Any, usernames: list[str], reason: str) -> list[LoginLock]:
     """End the active locks of `usernames` now (audited); the failures before it no longer count.
 
     axes' own attempt summaries for the names go too, so its admin no longer lists them as failing.
@@ -114,7 +118,7 @@ def unlock(*, by: User | None, usernames: list[str], reason: str) -> list[LoginL
         )
         for lock in locks:
             lock.ended_at = now
-            lock.ended_by = by
+            lock.ended_by = user_or_none(by)
             lock.save(update_fields=["ended_at", "ended_by"])
             audit.record(
                 actor=by,
@@ -179,10 +183,10 @@ class LockoutHandler(AxesDatabaseHandler):
         """axes' reset commands (`manage.py axes_reset_username` …) also end our locks."""
         count = super().reset_attempts(ip_address=ip_address, username=username, ip_or_username=ip_or_username)
         if username:
-            unlock(by=None, usernames=[username], reason="axes_reset")
+            unlock(by=LOCKOUT, usernames=[username], reason="axes_reset")
         elif ip_address is None:
             active = LoginLock.objects.filter(until__gt=timezone.now(), ended_at__isnull=True)
-            unlock(by=None, usernames=list(active.values_list("username", flat=True)), reason="axes_reset")
+            unlock(by=LOCKOUT, usernames=list(active.values_list("username", flat=True)), reason="axes_reset")
         return count
 
 

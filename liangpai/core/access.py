@@ -169,6 +169,41 @@ def roles_of(actor: Any) -> set[str]:
     return {g.role for g in grants_of(actor)}
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """The system acting for a command or a scheduled job: never a person, never `None`.
+
+    It may take exactly the `actions` it is made with, across the whole city (it has the city's
+    scope, as the city union's offices have). Its audit records name no user and read "系统";
+    `name` says which command or job it acts for.
+    """
+
+    name: str
+    actions: frozenset[Action]
+    pk: None = None
+    is_authenticated: bool = True
+    is_active: bool = True
+
+    #: The city's scope, in the form the scoping rules read.
+    CITY_SCOPE = Grant(role=Role.CITY_ADMIN, user_id=0)
+
+    def grants(self) -> Sequence[Grant]:
+        return ()  # a role grant is a person's; `_allowed_grants` gives the system its scope per action
+
+    def __str__(self) -> str:
+        return f"系统（{self.name}）"
+
+
+def system_actor(name: str, *actions: Action) -> SystemActor:
+    """The actor of the command or job `name`, allowed `actions`."""
+    return SystemActor(name, frozenset(actions))
+
+
+def user_or_none(actor: Any) -> Any:
+    """The user to store in a `…_by` column: the actor, or None when the system acted."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
 class Scoped(Protocol):
     """An object that can say whether a grant covers it (Enterprise, Town, District, …)."""
 
@@ -179,6 +214,8 @@ class Scoped(Protocol):
 
 
 def _allowed_grants(actor: Any, action: Action) -> list[Grant]:
+    if isinstance(actor, SystemActor):
+        return [SystemActor.CITY_SCOPE] if action in actor.actions else []
     allowed = RULES.get(action, frozenset())
     return [g for g in grants_of(actor) if g.role in allowed]
 
@@ -194,6 +231,26 @@ def can(actor: Any, action: Action, obj: Scoped | None = None) -> bool:
 def check(actor: Any, action: Action, obj: Scoped | None = None, message: str = "") -> None:
     """Refuse with PermissionDenied unless `can(actor, action, obj)`: the services' first line."""
     if not can(actor, action, obj):
+        raise PermissionDenied(message)
+
+
+def is_system_admin(actor: Any) -> bool:
+    """Is `actor` the system administrator: an active superuser?
+
+    Sign-in accounts, their role grants, sign-in locks and second factors are the system
+    administrator's to manage. That is not an action of the program's roles — a role grant is what
+    it hands out — so it is decided here, beside `RULES`, instead of in it.
+    """
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and getattr(actor, "is_active", False)
+        and getattr(actor, "is_superuser", False)
+    )
+
+
+def check_system_admin(actor: Any, message: str = "") -> None:
+    """Refuse with PermissionDenied unless `actor` is the system administrator: the accounts services' first line."""
+    if not is_system_admin(actor):
         raise PermissionDenied(message)
 
 

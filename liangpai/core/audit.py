@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
+from liangpai.core.access import SystemActor
 from liangpai.core.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -63,6 +64,19 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+#: How a record names an actor that is not a user: the system acting for a command or job.
+SYSTEM_LABEL = "系统"
+
+
+def _actor(actor: Any) -> tuple[Any, str]:
+    """The user a record points at (None for the system) and the name it keeps."""
+    if isinstance(actor, SystemActor) or actor is None:
+        return None, SYSTEM_LABEL
+    if not getattr(actor, "is_authenticated", False):
+        raise ValueError("an audit record needs a signed-in user or the system actor")
+    return actor, str(actor.get_username())
+
+
 def record(
     *,
     actor: Any,
@@ -72,18 +86,18 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one audit event for a change to `target` made by `actor` (a user, or None for the system)."""
+    """Append one audit event for a change to `target` made by `actor` (a user, or a `SystemActor`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change it records")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_obj, actor_label = _actor(actor)
     event = AuditEvent(
         at=timezone.now(),
         actor=actor_obj,
-        actor_label=str(actor_obj.get_username()) if actor_obj else "系统",
+        actor_label=actor_label,
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
@@ -184,9 +198,8 @@ def record_entries(*, actor: Any, action: str, entries: list[Entry], reason: str
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_obj, label = _actor(actor)
     actor_id = actor_obj.pk if actor_obj else None
-    label = str(actor_obj.get_username()) if actor_obj else "系统"
     now = timezone.now()
     shared = {"at": now.isoformat(), "actor_id": actor_id, "actor_label": label, "action": action, "reason": reason}
     template = _payload_template(shared)

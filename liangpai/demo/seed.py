@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from liangpai.accounts.models import User
 from liangpai.core import audit
+from liangpai.core.access import system_actor
 from liangpai.enterprises.data.gbt4754 import upsert_industries
 from liangpai.enterprises.models import Enterprise, Industry
 from liangpai.organisations.models import GroupMember
@@ -128,7 +129,7 @@ def seed_demo_city(
             assessments=assessed,
         )
         audit.record(
-            actor=None,
+            actor=system_actor("seed_demo"),
             action="demo.seed",
             target=city,
             after={

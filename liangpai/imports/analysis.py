@@ -200,7 +200,7 @@ def _plan_row(
 ) -> None:
     values = row.values
     if current is None:
-        if by is not None and not _may_import_into(by, values, cache):
+        if not _may_import_into(by, values, cache):
             plan.errors.append(_out_of_scope(row.number, texts, values))
             return
         plan.create_count += 1
@@ -208,7 +208,7 @@ def _plan_row(
             plan.creates.append(values)
         _add_preview(plan, row.number, "create", values, [])
         return
-    if by is not None and not can(by, Action.ENTERPRISE_IMPORT, current):
+    if not can(by, Action.ENTERPRISE_IMPORT, current):
         plan.errors.append(
             Issue(
                 row.number,
@@ -222,7 +222,7 @@ def _plan_row(
         plan.unchanged_count += 1
         _add_preview(plan, row.number, "unchanged", values, [])
         return
-    if by is not None and ("town" in changed or "district" in changed) and not _may_import_into(by, values, cache):
+    if ("town" in changed or "district" in changed) and not _may_import_into(by, values, cache):
         plan.errors.append(_out_of_scope(row.number, texts, values))
         return
     plan.update_count += 1

@@ -16,14 +16,13 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liangpai.core import audit
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, check, system_actor
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.validators import credit_code_message
 from liangpai.grades.explanations import given_grade_reasons
@@ -55,6 +54,9 @@ LIGHT_TEXTS = {
     **dict.fromkeys(["红", "红灯", "RED"], LightChoice.RED),
     **dict.fromkeys(["未检", "未检查"], LightChoice.NOT_INSPECTED),
 }
+
+#: Who imports when the `import_history` command runs: the system, for the whole city.
+HISTORY_COMMAND = system_actor("import_history", Action.RULES_MANAGE)
 
 
 def _normalise(raw: Any) -> str:
@@ -99,8 +101,7 @@ def import_history(
     *, by: Any, data: bytes, filename: str, dry_run: bool = False, today: datetime.date | None = None
 ) -> HistoryPlan:
     """Check (dry run) or import the file: all rows, or none when any row is wrong. Raises FileRejected."""
-    if by is not None and not can(by, Action.RULES_MANAGE):
-        raise PermissionDenied
+    check(by, Action.RULES_MANAGE)
     today = today or timezone.localdate()
     tables = list(read_tables(data=data, filename=filename))
     if dry_run:

@@ -2,8 +2,8 @@
 
 An import is all or nothing: the plan is made again inside the transaction that writes
 (the database may have changed since the check), and a single invalid row means
-nothing is written. Callers: the `import_enterprises` command (as the system, `by=None`)
-and the upload pages (as the signed-in user, within their scope).
+nothing is written. Callers: the `import_enterprises` command (as the system actor
+`IMPORT_COMMAND`) and the upload pages (as the signed-in user, within their scope).
 """
 
 import gc
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, check, system_actor, user_or_none
 from liangpai.enterprises.bulk import save_enterprises
 from liangpai.imports.analysis import ImportPlan, analyse, locate_header
 from liangpai.imports.columns import Header
@@ -28,6 +28,9 @@ from liangpai.imports.guards import FileRejected
 from liangpai.imports.models import ImportBatch
 from liangpai.imports.rows import Issue
 from liangpai.imports.spreadsheet import Table, read_tables
+
+#: Who imports when the `import_enterprises` command runs: the system, for the whole city.
+IMPORT_COMMAND = system_actor("import_enterprises", Action.ENTERPRISE_IMPORT)
 
 
 @dataclass
@@ -105,8 +108,7 @@ def _apply(*, by: Any, sheet: tuple[Table, Header], reason: str) -> ImportOutcom
 
 
 def _check_access(by: Any) -> None:
-    if by is not None and not can(by, Action.ENTERPRISE_IMPORT):
-        raise PermissionDenied
+    check(by, Action.ENTERPRISE_IMPORT)
 
 
 # --- batches (the upload pages) -------------------------------------------------------
@@ -116,7 +118,7 @@ def create_batch(*, by: Any, data: bytes, filename: str) -> ImportBatch:
     """Check an uploaded file and keep it with the result, for the user to confirm. Raises FileRejected."""
     outcome = check_import(by=by, data=data, filename=filename)
     batch = ImportBatch(
-        uploaded_by=by,
+        uploaded_by=user_or_none(by),
         original_name=PurePath(filename).name[:255],
         file_size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -3,11 +3,10 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from liangpai.core import audit
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, check, user_or_none
 from liangpai.enterprises.models import Enterprise
 from liangpai.lights.models import InspectionResult
 from liangpai.rules.periods import Quarter
@@ -16,11 +15,10 @@ from liangpai.rules.periods import Quarter
 def record_inspection_result(*, by: Any, enterprise: Enterprise, reason: str = "", **values: Any) -> InspectionResult:
     """Record what an inspection found (a fact for the quarter's light), audited.
 
-    The town union records its inspections; the system (`by=None`) records imported ones.
+    The town union records its inspections; the system actor of an import records imported ones.
     """
-    if by is not None and not can(by, Action.LIGHT_OVERRIDE, enterprise):
-        raise PermissionDenied
-    result = InspectionResult(enterprise=enterprise, recorded_by=by, **values)
+    check(by, Action.LIGHT_OVERRIDE, enterprise)
+    result = InspectionResult(enterprise=enterprise, recorded_by=user_or_none(by), **values)
     if isinstance(result.inspected_on, datetime.date):
         result.quarter = str(Quarter.of(result.inspected_on))
     result.full_clean()

@@ -8,13 +8,12 @@ never changes an old one.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext as _
 
 from liangpai.core import audit
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, check, user_or_none
 from liangpai.core.errors import PeriodError, RulesetFrozen
 from liangpai.rules import ruleset as rules_ruleset
 from liangpai.rules.workdays import WorkCalendar
@@ -103,8 +102,7 @@ def next_version_label(year: int) -> str:
 
 
 def _check(by: Any) -> None:
-    if by is not None and not can(by, Action.RULES_MANAGE):
-        raise PermissionDenied
+    check(by, Action.RULES_MANAGE)
 
 
 def _values(ruleset: RulesetVersion) -> dict[str, Any]:
@@ -121,7 +119,7 @@ def create_ruleset(
         if copy_from is not None
         else RulesetVersion.values_of(rules_ruleset.DEFAULT_RULESET)
     )
-    ruleset = RulesetVersion(year=year, version=version, created_by=by if by is not None else None, **values)
+    ruleset = RulesetVersion(year=year, version=version, created_by=user_or_none(by), **values)
     ruleset.full_clean()
     with transaction.atomic():
         ruleset.save()

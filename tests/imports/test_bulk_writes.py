@@ -20,7 +20,7 @@ from liangpai.enterprises import services as enterprise_services
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.pinyin import name_initials
 from liangpai.imports import analysis, services
-from liangpai.imports.services import run_import
+from liangpai.imports.services import IMPORT_COMMAND, run_import
 from tests.conftest import Cast
 from tests.imports.conftest import Counts, industry
 from tests.imports.make_corpus import CODES, HEADERS, big_rows, write_xlsx
@@ -69,7 +69,7 @@ def test_new_rows_are_the_rows_bulk_create_writes(world: Cast) -> None:
     with transaction.atomic():
         Enterprise.objects.bulk_create(twins)
         expected_after = [enterprise_services.audit_values(twin) for twin in twins]
-        bulk.save_enterprises(by=None, creates=creates, changes=[], reason="导入")
+        bulk.save_enterprises(by=IMPORT_COMMAND, creates=creates, changes=[], reason="导入")
 
     for n, twin in enumerate(twins):
         saved = Enterprise.objects.get(credit_code=CODES[n])
@@ -104,7 +104,7 @@ def test_every_imported_enterprise_has_its_own_verifiable_audit_event(world: Cas
 
     changed = [[*row[:7], row[7] + 1, *row[8:]] for row in rows]  # every headcount
     write_xlsx(path, HEADERS, changed)
-    outcome = run_import(by=None, data=path.read_bytes(), filename=path.name)
+    outcome = run_import(by=IMPORT_COMMAND, data=path.read_bytes(), filename=path.name)
     assert (outcome.errors, outcome.updated) == ([], 300)
     updates = AuditEvent.objects.filter(action="enterprise.update")
     assert updates.count() == 300
@@ -123,7 +123,7 @@ def test_a_credit_code_registered_meanwhile_writes_nothing(
     before: Counts = counts()
     monkeypatch.setattr(analysis, "_existing_by_code", lambda codes, *, lock: {})  # the plan does not see it
 
-    outcome = run_import(by=None, data=path.read_bytes(), filename=path.name)
+    outcome = run_import(by=IMPORT_COMMAND, data=path.read_bytes(), filename=path.name)
 
     assert not outcome.applied
     assert [e.message for e in outcome.errors] == ["导入时有人同时修改了企业数据，未导入任何数据，请重试。"]
@@ -142,20 +142,20 @@ def test_an_import_leaves_the_cycle_collector_as_it_found_it(world: Cast, corpus
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(services, "analyse", analyse)
-        services.check_import(by=None, data=data, filename="messy.xlsx")
-        services.run_import(by=None, data=data, filename="messy.xlsx")
+        services.check_import(by=IMPORT_COMMAND, data=data, filename="messy.xlsx")
+        services.run_import(by=IMPORT_COMMAND, data=data, filename="messy.xlsx")
     assert seen == [False, False]  # paused while the rows are read and checked
     assert gc.isenabled()
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(services, "analyse", lambda **kwargs: 1 / 0)
         with pytest.raises(ZeroDivisionError):
-            services.run_import(by=None, data=data, filename="messy.xlsx")
+            services.run_import(by=IMPORT_COMMAND, data=data, filename="messy.xlsx")
     assert gc.isenabled()
 
     gc.disable()  # paused by the caller: still paused afterwards
     try:
-        services.check_import(by=None, data=data, filename="messy.xlsx")
+        services.check_import(by=IMPORT_COMMAND, data=data, filename="messy.xlsx")
         assert not gc.isenabled()
     finally:
         gc.enable()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from liangpai.imports import cells as c
 from liangpai.imports.analysis import analyse
 from liangpai.imports.columns import HEADER_SEARCH_ROWS, field_for_header, find_header
+from liangpai.imports.services import IMPORT_COMMAND
 from liangpai.imports.spreadsheet import Table, decode_text
 from liangpai.rules.text import clean_text
 from tests.imports.make_corpus import HEADERS, good_row
@@ -172,7 +173,7 @@ def test_any_rows_under_a_header_give_a_plan_never_an_exception(world: object, r
     table = Table(name="fuzz", rows=[["标题"], HEADERS, valid, *rows], first_row=1)
     header = find_header(table.rows)
     assert header is not None
-    plan = analyse(table=table, header=header, by=None)
+    plan = analyse(table=table, header=header, by=IMPORT_COMMAND)
     assert plan.rows >= 1
     assert all(error.row is None or error.row >= 3 for error in plan.errors)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from liangpai.imports import spreadsheet
 from liangpai.imports.guards import FileRejected, Limits, check_xlsx
-from liangpai.imports.services import check_import, run_import
+from liangpai.imports.services import IMPORT_COMMAND, check_import, run_import
 from tests.imports.conftest import Counts
 from tests.imports.make_corpus import write_xlsx_with_sheet_xml
 
@@ -54,7 +54,7 @@ def test_hostile_files_are_refused_before_parsing(
 ) -> None:
     before = counts()
     with pytest.raises(FileRejected) as refused:
-        run_import(by=None, data=corpus[name].read_bytes(), filename=name)
+        run_import(by=IMPORT_COMMAND, data=corpus[name].read_bytes(), filename=name)
     assert refused.value.message == REFUSED[name]
     assert counts() == before
 
@@ -64,7 +64,7 @@ def test_a_file_over_the_size_limit_is_refused(
 ) -> None:
     settings.IMPORT_MAX_BYTES = 4096  # type: ignore[attr-defined]
     with pytest.raises(FileRejected) as refused:
-        check_import(by=None, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
+        check_import(by=IMPORT_COMMAND, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
     assert refused.value.message == "文件太大（6 KB），上限为 4 KB。请分成几个文件导入。"
 
 
@@ -126,7 +126,7 @@ def test_an_encrypted_zip_member_is_refused(corpus: dict[str, Path], no_parsing:
     central = bytes(data).rfind(b"PK\x01\x02" + data[first.header_offset + 4 : first.header_offset + 6])
     data[central + 8] |= 0x1  # … and in the central directory
     with pytest.raises(FileRejected):
-        check_import(by=None, data=bytes(data), filename="locked.xlsx")
+        check_import(by=IMPORT_COMMAND, data=bytes(data), filename="locked.xlsx")
 
 
 # --- fuzzing: whatever the bytes, the reader says "no" politely or reads them (SECURITY.md T13) ---------

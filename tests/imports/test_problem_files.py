@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from liangpai.imports.services import check_import, run_import
+from liangpai.imports.services import IMPORT_COMMAND, check_import, run_import
 from tests.imports.conftest import Counts
 
 TOO_BIG_FLOAT = "该单元格是数字格式，超过15位的数字会丢失精度，请把这一列设为文本格式后重新填写。"
@@ -77,7 +77,7 @@ EXPECTED: dict[str, list[tuple[int | None, str, str]]] = {
 
 
 def _errors(corpus: dict[str, Path], name: str, **kwargs: object) -> list[tuple[int | None, str, str]]:
-    outcome = check_import(by=None, data=corpus[name].read_bytes(), filename=name, **kwargs)  # type: ignore[arg-type]
+    outcome = check_import(by=IMPORT_COMMAND, data=corpus[name].read_bytes(), filename=name, **kwargs)  # type: ignore[arg-type]
     return [(e.row, e.column, e.message) for e in outcome.errors]
 
 
@@ -91,7 +91,7 @@ def test_a_file_with_any_error_imports_nothing(
     world: object, corpus: dict[str, Path], counts: Callable[[], Counts], name: str
 ) -> None:
     before = counts()
-    outcome = run_import(by=None, data=corpus[name].read_bytes(), filename=name)
+    outcome = run_import(by=IMPORT_COMMAND, data=corpus[name].read_bytes(), filename=name)
     assert not outcome.applied
     assert [(e.row, e.column, e.message) for e in outcome.errors] == EXPECTED[name]
     assert counts() == before
@@ -109,7 +109,9 @@ def test_row_numbers_and_messages_are_the_same_in_xls_and_gbk_csv(
 
 
 def test_identical_duplicate_rows_collapse_with_a_note(world: object, corpus: dict[str, Path]) -> None:
-    outcome = check_import(by=None, data=corpus["conflicting_duplicates.xlsx"].read_bytes(), filename="x.xlsx")
+    outcome = check_import(
+        by=IMPORT_COMMAND, data=corpus["conflicting_duplicates.xlsx"].read_bytes(), filename="x.xlsx"
+    )
     assert [(n.row, n.message) for n in outcome.plan.notes] == [(6, "第6行与第4行完全相同，已合并为一条。")]
 
 
@@ -117,7 +119,7 @@ def test_the_valid_rows_of_a_file_with_errors_are_not_imported(
     world: object, corpus: dict[str, Path], counts: Callable[[], Counts]
 ) -> None:
     before = counts()
-    outcome = run_import(by=None, data=corpus["mixed_good_and_bad.xlsx"].read_bytes(), filename="mixed.xlsx")
+    outcome = run_import(by=IMPORT_COMMAND, data=corpus["mixed_good_and_bad.xlsx"].read_bytes(), filename="mixed.xlsx")
     assert outcome.plan.create_count == 3  # three rows were fine …
     assert outcome.created == 0  # … and none of them was written
     assert counts() == before

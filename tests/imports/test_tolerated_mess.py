@@ -7,7 +7,7 @@ import pytest
 
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.imports.services import run_import
+from liangpai.imports.services import IMPORT_COMMAND, run_import
 from tests.imports.conftest import industry
 from tests.imports.make_corpus import CODES, HEADERS, good_row, write_xlsx
 
@@ -95,7 +95,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", MESSY)
 def test_messy_files_import_cleaned_values(world: object, corpus: dict[str, Path], name: str) -> None:
-    outcome = run_import(by=None, data=corpus[name].read_bytes(), filename=name)
+    outcome = run_import(by=IMPORT_COMMAND, data=corpus[name].read_bytes(), filename=name)
 
     assert outcome.errors == []
     assert (outcome.created, outcome.updated) == (3, 0)
@@ -108,7 +108,7 @@ def test_messy_files_import_cleaned_values(world: object, corpus: dict[str, Path
 def test_imported_enterprises_get_pinyin_initials_and_a_system_audit_row(
     world: object, corpus: dict[str, Path]
 ) -> None:
-    run_import(by=None, data=corpus["messy.xlsx"].read_bytes(), filename="messy.xlsx")
+    run_import(by=IMPORT_COMMAND, data=corpus["messy.xlsx"].read_bytes(), filename="messy.xlsx")
 
     enterprise = Enterprise.objects.get(credit_code=CODES[0])
     assert enterprise.name_initials == "jyjmjxyxgs"
@@ -123,12 +123,12 @@ def test_imported_enterprises_get_pinyin_initials_and_a_system_audit_row(
 
 
 def test_a_numeric_industry_code_keeps_its_leading_zero(world: object, corpus: dict[str, Path]) -> None:
-    run_import(by=None, data=corpus["messy.xls"].read_bytes(), filename="messy.xls")
+    run_import(by=IMPORT_COMMAND, data=corpus["messy.xls"].read_bytes(), filename="messy.xls")
     assert Enterprise.objects.get(credit_code=CODES[2]).industry == industry("06")
 
 
 def test_an_industry_class_code_is_filed_under_its_division(world: object, tmp_path: Path) -> None:
     path = tmp_path / "class_code.xlsx"
     write_xlsx(path, HEADERS, [[good_row(5, 行业="3411").get(h) for h in HEADERS]])
-    assert run_import(by=None, data=path.read_bytes(), filename=path.name).created == 1
+    assert run_import(by=IMPORT_COMMAND, data=path.read_bytes(), filename=path.name).created == 1
     assert Enterprise.objects.get(credit_code=CODES[5]).industry == industry("34")

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
-from liangpai.imports.services import run_import
+from liangpai.imports.services import IMPORT_COMMAND, run_import
 from tests.conftest import Cast
 from tests.imports.conftest import industry
 from tests.imports.make_corpus import CODES, HEADERS, good_row, write_xlsx
@@ -21,11 +21,11 @@ def _file(tmp_path: Path, *rows: dict[str, object], name: str = "f.xlsx") -> tup
 
 
 def test_an_update_changes_only_what_differs_and_audits_before_and_after(world: Cast, corpus: dict[str, Path]) -> None:
-    run_import(by=None, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
+    run_import(by=IMPORT_COMMAND, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
     enterprise = Enterprise.objects.get(credit_code=CODES[0])
     version, initials = enterprise.version, enterprise.name_initials
 
-    outcome = run_import(by=None, data=corpus["update.xlsx"].read_bytes(), filename="update.xlsx")
+    outcome = run_import(by=IMPORT_COMMAND, data=corpus["update.xlsx"].read_bytes(), filename="update.xlsx")
 
     assert (outcome.created, outcome.updated, outcome.plan.unchanged_count) == (0, 1, 1)
     enterprise.refresh_from_db()
@@ -40,18 +40,18 @@ def test_an_update_changes_only_what_differs_and_audits_before_and_after(world: 
 
 
 def test_importing_the_same_file_again_changes_and_audits_nothing(world: Cast, corpus: dict[str, Path]) -> None:
-    run_import(by=None, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
+    run_import(by=IMPORT_COMMAND, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
     events = AuditEvent.objects.count()
 
-    outcome = run_import(by=None, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
+    outcome = run_import(by=IMPORT_COMMAND, data=corpus["clean.xlsx"].read_bytes(), filename="clean.xlsx")
 
     assert (outcome.created, outcome.updated, outcome.plan.unchanged_count) == (0, 0, 3)
     assert AuditEvent.objects.count() == events
 
 
 def test_a_new_name_gets_new_initials(world: Cast, tmp_path: Path) -> None:
-    run_import(by=None, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
-    run_import(by=None, data=_file(tmp_path, good_row(0, 企业名称="乙丙纺织有限公司"))[0], filename="a.xlsx")
+    run_import(by=IMPORT_COMMAND, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
+    run_import(by=IMPORT_COMMAND, data=_file(tmp_path, good_row(0, 企业名称="乙丙纺织有限公司"))[0], filename="a.xlsx")
 
     enterprise = Enterprise.objects.get(credit_code=CODES[0])
     assert (enterprise.name, enterprise.name_initials) == ("乙丙纺织有限公司", "ybfzyxgs")
@@ -59,10 +59,10 @@ def test_a_new_name_gets_new_initials(world: Cast, tmp_path: Path) -> None:
 
 
 def test_blank_optional_cells_keep_what_is_recorded(world: Cast, tmp_path: Path) -> None:
-    run_import(by=None, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
+    run_import(by=IMPORT_COMMAND, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
     blanks = {"地址": None, "工会主席": None, "工会主席电话": None, "经度": None, "纬度": None, "状态": None}
 
-    outcome = run_import(by=None, data=_file(tmp_path, good_row(0, **blanks))[0], filename="a.xlsx")
+    outcome = run_import(by=IMPORT_COMMAND, data=_file(tmp_path, good_row(0, **blanks))[0], filename="a.xlsx")
 
     assert outcome.plan.unchanged_count == 1
     enterprise = Enterprise.objects.get(credit_code=CODES[0])
@@ -126,7 +126,7 @@ def test_roles_without_the_import_right_are_refused(world: Cast, corpus: dict[st
 
 
 def test_every_kind_of_field_can_be_updated(world: Cast, tmp_path: Path) -> None:
-    run_import(by=None, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
+    run_import(by=IMPORT_COMMAND, data=_file(tmp_path, good_row(0))[0], filename="a.xlsx")
     changed = good_row(
         0,
         片区="甲二片",

@@ -14,6 +14,7 @@ from liangpai.lights.models import InspectionResult, QuarterLight
 from liangpai.lights.services import record_inspection_result
 from liangpai.rules.ruleset import DEFAULT_RULESET
 from liangpai.rulesets.models import RulesetVersion
+from tests.factories import SYSTEM
 
 #: A day after 2026Q3 ended: closing 2026Q3 "today" starts the interview deadlines here.
 AFTER_Q3 = datetime.date(2026, 10, 9)
@@ -46,7 +47,7 @@ def inspect(db: None) -> Inspect:
 
     def record(enterprise: Enterprise, on: str, **counts: Any) -> InspectionResult:
         return record_inspection_result(
-            by=None, enterprise=enterprise, inspected_on=datetime.date.fromisoformat(on), **counts
+            by=SYSTEM, enterprise=enterprise, inspected_on=datetime.date.fromisoformat(on), **counts
         )
 
     return record

@@ -34,7 +34,7 @@ from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.publication.models import Publication
 from liangpai.publication.services import approve_publication, request_publication
 from tests.conftest import Cast
-from tests.factories import MembershipFactory, UserFactory, make_credit_code
+from tests.factories import SYSTEM, MembershipFactory, UserFactory, make_credit_code
 
 TODAY = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
 
@@ -88,7 +88,7 @@ def world(cast: Cast, frozen: None) -> World:
     _publish(admin, second_admin, Publication.Kind.QUARTER_LIGHTS, "2026Q1")
 
     record_inspection_result(
-        by=None, enterprise=cast.enterprise_a, inspected_on=datetime.date(2026, 8, 3), major_hazards=1
+        by=SYSTEM, enterprise=cast.enterprise_a, inspected_on=datetime.date(2026, 8, 3), major_hazards=1
     )
     close_quarter(quarter="2026Q3", today=datetime.date(2026, 10, 9))
     compute_grades(year=2026, sources=BASE_GRADE_SOURCES)

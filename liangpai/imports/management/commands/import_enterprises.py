@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from liangpai.imports.commands import SpreadsheetImportCommand
 from liangpai.imports.rows import Issue
-from liangpai.imports.services import ImportOutcome, check_import, run_import
+from liangpai.imports.services import IMPORT_COMMAND, ImportOutcome, check_import, run_import
 
 
 class Command(SpreadsheetImportCommand):
@@ -18,9 +18,9 @@ class Command(SpreadsheetImportCommand):
 
     def load(self, *, data: bytes, filename: str, dry_run: bool) -> tuple[Any, list[Issue], list[Issue]]:
         if dry_run:
-            outcome = check_import(by=None, data=data, filename=filename)
+            outcome = check_import(by=IMPORT_COMMAND, data=data, filename=filename)
         else:
-            outcome = run_import(by=None, data=data, filename=filename)
+            outcome = run_import(by=IMPORT_COMMAND, data=data, filename=filename)
         return outcome, outcome.plan.errors, outcome.plan.notes
 
     def summarise(self, result: ImportOutcome, *, dry_run: bool) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from liangpai.imports.commands import SpreadsheetImportCommand
-from liangpai.imports.history import HistoryPlan, import_history
+from liangpai.imports.history import HISTORY_COMMAND, HistoryPlan, import_history
 from liangpai.imports.rows import Issue
 
 
@@ -22,7 +22,7 @@ class Command(SpreadsheetImportCommand):
     )
 
     def load(self, *, data: bytes, filename: str, dry_run: bool) -> tuple[Any, list[Issue], list[Issue]]:
-        plan = import_history(by=None, data=data, filename=filename, dry_run=dry_run)
+        plan = import_history(by=HISTORY_COMMAND, data=data, filename=filename, dry_run=dry_run)
         return plan, plan.errors, plan.notes
 
     def summarise(self, result: HistoryPlan, *, dry_run: bool) -> str:
