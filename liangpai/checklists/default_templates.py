@@ -13,7 +13,7 @@ Scoring. Every scored item has a ``max_score`` (a ``Decimal``, in steps of 0.5);
 scored items of a template add up to exactly 100. The guidance (评分标准) says what
 to deduct; deductions within an item stop at zero (扣完为止). An item an assessor
 marks not applicable (不适用) leaves the score, which is then normalised to 100
-(rule engine, issue 3).
+(the rule engine).
 
 Veto items (否决项). Each template carries the same three veto items:
 

@@ -1,4 +1,4 @@
-"""Published history for the demo city: past annual grades and quarterly lights (issue 3 item 10).
+"""Published history for the demo city: past annual grades and quarterly lights.
 
 Three past years of grades and lights, and the current year's quarters up to the last
 closed one, in the proportions the source city published (MISSION.md §1): grades at

@@ -16,7 +16,7 @@ from liangpai.rulesets.models import GRADE_CHOICES, RulesetVersion
 class GradeInput(models.Model):
     """The base of an annual grade until the annual-assessment app provides it: a score or a grade, and failed vetoes.
 
-    Read through `grades.BASE_GRADE_SOURCES`. Neither a score nor a grade means the
+    Read through `grades.sources.GradeInputs`. Neither a score nor a grade means the
     enterprise was not assessed (未评级); failed vetoes give D even then (R-GRADE-3).
     """
 
@@ -67,7 +67,7 @@ class AnnualGrade(models.Model):
     """R3/R6: one enterprise's annual grade, with the facts and ruleset it was computed from.
 
     `final_grade` None is 未评级 (ungraded, R-GRADE-2) — never a silent A. `reasons` are
-    the structured reasons of `rules.grading` (see `codec`); `facts` the base, vetoes
+    the structured reasons of `rules.grading` (see `rules.codec`); `facts` the base, vetoes
     and the lights used, with their quarters and inspection dates.
     """
 

@@ -1,4 +1,4 @@
-"""Importing past annual grades and quarterly lights from a spreadsheet (`import_history`, issue 3 item 9).
+"""Importing past annual grades and quarterly lights from a spreadsheet (`import_history`).
 
 Three columns: 统一社会信用代码, 期间 (`2025` or `2025Q3`) and 结果 (`A`–`D` or 未评级
 for a year; 绿/黄/红 or 未检 for a quarter). The file is read with the enterprise

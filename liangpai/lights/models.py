@@ -30,7 +30,7 @@ class InspectionResult(models.Model):
     """What one inspection found: the stand-in fact source for the quarterly light (R4).
 
     Until the inspection, letter and hazard-report apps exist, these rows (recorded by
-    hand or imported) are what `facts.build_quarter_facts` reads. A refused inspection
+    hand or imported) are what `lights.facts.build_quarter_facts` reads. A refused inspection
     is a row with `refused_inspection` set: the refusal is a fact, but no inspection
     took place (R-LIGHT-3).
     """

@@ -3,8 +3,8 @@
 A quarter's light has no version column: the override page carries `light_state`, a
 digest of everything about the light that an override or a closing changes, which is its
 version for `core.locking.check_version`. Two people adjusting the same light at once get
-one saved adjustment and one conflict, never a silent overwrite. The override itself is `closing.override_light`, run in the same
-transaction, under the same row lock.
+one saved adjustment and one conflict, never a silent overwrite. The override itself is
+`closing.override_light`, run in the same transaction, under the same row lock.
 """
 
 import datetime

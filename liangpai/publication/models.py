@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Publication(models.Model):
-    """R7 / issue 3 item 8: publishing a quarter's lights or a year's grades, with a second approver.
+    """R7: publishing a quarter's lights or a year's grades, with a second approver.
 
     One city admin requests, another approves (SECURITY.md T9: no one publishes alone).
     Approving freezes the period: its rows are marked `is_published` and `snapshot`

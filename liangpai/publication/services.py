@@ -1,4 +1,4 @@
-"""Publishing lights and grades with a second approver (MISSION.md R7, issue 3 item 8, SECURITY.md T9).
+"""Publishing lights and grades with a second approver (MISSION.md R7, SECURITY.md T9).
 
 A city admin requests the publication of a quarter's lights or a year's grades; a
 second city admin approves it (the requester cannot) or rejects it. Approving freezes

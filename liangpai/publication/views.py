@@ -1,4 +1,4 @@
-"""The publication page (R7, issue 3 item 8): city admins request, approve or reject the publication
+"""The publication page (R7): city admins request, approve or reject the publication
 of a quarter's lights or a year's grades. One admin requests; another approves (SECURITY.md T9)."""
 
 from django import forms

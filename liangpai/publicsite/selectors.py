@@ -1,7 +1,7 @@
 """What anyone may read about an enterprise: its name, its town and its published results (MISSION.md R7).
 
 The public page (the plaque's QR code) and the open API read through here, so both show
-exactly the same thing. Results come only through `ratings.publication`'s published
+exactly the same thing. Results come only through `publication.selectors`'s published
 selectors (a period's: `published_grades` / `published_lights`; an enterprise's:
 `enterprise_published_grades` / `enterprise_published_lights`), so working data
 (computed, overridden, requested but not approved) never leaves. Nothing personal

@@ -44,7 +44,7 @@ class RulesetVersion(models.Model):
 
     A draft is edited; activating it makes it the year's ruleset (the one it replaces is
     retired). Once a stored result names a version, its numbers never change
-    (`services.rulesets`): a past year is explained by the rules it was decided with.
+    (`rulesets.services`): a past year is explained by the rules it was decided with.
     """
 
     class Status(models.TextChoices):

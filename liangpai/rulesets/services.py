@@ -1,4 +1,4 @@
-"""Rulesets and the working-day calendar as data (issue 3 item 2; R-RULESET-1/2, R-WORKDAY-1).
+"""Rulesets and the working-day calendar as data (R-RULESET-1/2, R-WORKDAY-1).
 
 The city admin keeps one active ruleset per year (through the Django admin, which
 calls the checks below). A ruleset that a stored light or grade names is frozen: a past

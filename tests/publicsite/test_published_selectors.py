@@ -1,4 +1,4 @@
-"""`ratings.publication`'s per-enterprise selectors, which the public page and the API read through:
+"""`publication.selectors`'s per-enterprise selectors, which the public page and the API read through:
 only published rows, whatever else the enterprise has (computed, requested, last year's)."""
 
 import pytest
