@@ -1,7 +1,7 @@
 """The API's URLs, all open to anyone (INTERFACES.md lists "anyone" for every route).
 
 Ninja makes one Django view per path; each is declared `public` here (so
-LoginRequiredMiddleware lets anonymous clients through and tests/test_access_rules.py
+LoginRequiredMiddleware lets anonymous clients through and tests/core/test_access_rules.py
 sees the rule), and answers a wrong method with the API's JSON error instead of ninja's
 plain text. /api/v1/ itself and paths under it that match no endpoint get the JSON 404.
 """

@@ -72,7 +72,7 @@ EXCLUDED = {
 #: Tables `migrate` itself fills (content types and permissions after each migration, and the data
 #: migrations' reference data). A freshly migrated database holds rows only here; `restore`
 #: replaces them with the archive's and counts any other row as data it would overwrite.
-#: tests/test_backup.py fails when a migration starts filling another table.
+#: tests/core/test_backup.py fails when a migration starts filling another table.
 MIGRATION_FILLED = frozenset(
     {
         "contenttypes.contenttype",

@@ -10,6 +10,8 @@ the same way, so a score is never submitted from answers someone else was changi
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from liangpai.assessments import services
 from liangpai.assessments.models import Assessment, AssessmentAnswer
@@ -125,3 +127,20 @@ def test_a_save_racing_a_submission_is_refused_or_submitted_never_mixed(cast: Ca
         assert writers.trials == SAVE_OR_SUBMIT_TRIALS
     assert verify_chain() is None
     assert 0 <= submitted <= SAVE_OR_SUBMIT_TRIALS
+
+
+def test_a_save_locks_the_assessment_row_only(cast, draft):
+    """Not the enterprise row beside it: an import or an enterprise edit does not wait for a save with photos."""
+    with CaptureQueriesContext(connection) as queries:
+        services.save_answers(
+            by=cast.users["town_a_union"],
+            assessment=draft,
+            expected_version=1,
+            changes=services.Changes(services.Header(None, "张三", ""), {}),
+        )
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update_of:
+        (sql,) = locking
+        assert sql.endswith('FOR UPDATE OF "assessments_assessment"')
+    else:
+        assert locking == []  # SQLite locks the whole database for a write instead

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from liangpai.assessments import services
 from liangpai.assessments.models import EvidencePhoto
+from liangpai.checklists.loading import load_default_templates
+from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.errors import TransitionError
 from liangpai.core.models import AuditEvent
 from tests.assessments.conftest import jpeg_upload
@@ -137,3 +139,39 @@ def test_an_answer_of_another_assessment_is_not_found(cast, draft):
         _url(draft, _scored(other)), {f"a{_scored(other).pk}-photos": jpeg_upload()}, **HTMX
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_photo_file_that_cannot_be_deleted_does_not_take_the_new_photo_with_it(cast, monkeypatch, caplog):
+    """Removing a photo deletes its file after the commit; if that fails, the photo just added must stay whole."""
+    load_default_templates(ChecklistTemplate, ChecklistCategory, ChecklistItem)  # a flushed database has none
+    by = cast.users["town_a_union"]
+    assessment = services.start_assessment(by=by, enterprise=cast.enterprise_a, year=2026)
+    answer = _scored(assessment)
+    header = services.Header(None, "", "")
+    services.save_answers(
+        by=by,
+        assessment=assessment,
+        expected_version=1,
+        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("旧.jpg")]}),
+    )
+    old = EvidencePhoto.objects.get()
+    storage = EvidencePhoto._meta.get_field("file").storage
+
+    def delete(name: str) -> None:
+        raise PermissionError(f"cannot delete {name}")
+
+    monkeypatch.setattr(storage, "delete", delete)
+    services.save_answers(
+        by=by,
+        assessment=assessment,
+        expected_version=2,
+        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("新.jpg")]}, frozenset({old.pk})),
+    )
+    monkeypatch.undo()
+    new = EvidencePhoto.objects.get()
+    assert new.pk != old.pk
+    assert storage.exists(new.file.name)
+    assert "cannot delete" in caplog.text  # logged for someone to clean up
+    storage.delete(old.file.name)
+    storage.delete(new.file.name)

@@ -14,7 +14,7 @@ from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_fields, item_of, small_template
 from tests.conftest import ALL_ROLES
 from tests.regions.helpers import page_queries
-from tests.test_translations import _compiled_catalogue  # noqa: F401 -- the English pages need the .mo
+from tests.core.test_translations import _compiled_catalogue  # noqa: F401 -- the English pages need the .mo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Every URL of the site as something to request, from the URL walk of tests/test_access_rules.py.
+"""Every URL of the site as something to request, from the URL walk of tests/core/test_access_rules.py.
 
 A route without path arguments is requested as it is (listed in PAGES or not). A route with
 arguments is a page in PAGES, with the arguments that open it on the security world, or is
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.urls import get_resolver
 
 from tests.security.conftest import World
-from tests.test_access_rules import _walk
+from tests.core.test_access_rules import _walk
 
 #: Namespaces outside the walk: the Django admin (staff only, its own templates) and the JSON API
 #: (fuzzed by test_api_fuzzing.py from its schema).

@@ -1,5 +1,5 @@
 """SECURITY.md T7, absolute lifetime: a session ends SESSION_COOKIE_AGE (8 h) after signing in, however
-active its user is. (The idle timeout is tests/test_session_timeout.py.)
+active its user is. (The idle timeout is tests/core/test_session_timeout.py.)
 
 Django renews a session's expiry whenever it is saved, and noting activity saves it, so
 without a check of its own a user who opens a page every 20 minutes stays signed in for ever.

@@ -1,4 +1,5 @@
-"""What a review of the annual assessment found, each kept fixed by a test; and the pages' query counts."""
+"""The phone checklist page: dates a phone can show, errors in the assessors' words and where they are,
+form controls, and what a returned assessment shows."""
 
 import datetime
 import re
@@ -6,16 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liangpai.assessments import services
-from liangpai.assessments.models import Assessment, EvidencePhoto
-from liangpai.checklists.loading import load_default_templates
-from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
-from tests.assessments.conftest import full_answers, jpeg_upload
-from tests.factories import EnterpriseFactory
 
 
 def _scored(assessment, n=0):
@@ -168,106 +162,3 @@ def test_a_returned_and_resubmitted_assessment_does_not_show_the_earlier_review(
     assert "待审核" in page
     assert "审核通过" in page  # the button, for the new review
     assert "由 town_a_union 审核" not in page  # the old review is not this submission's
-
-
-# --- services ---------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_photo_file_that_cannot_be_deleted_does_not_take_the_new_photo_with_it(cast, monkeypatch, caplog):
-    """Removing a photo deletes its file after the commit; if that fails, the photo just added must stay whole."""
-    load_default_templates(ChecklistTemplate, ChecklistCategory, ChecklistItem)  # a flushed database has none
-    by = cast.users["town_a_union"]
-    assessment = services.start_assessment(by=by, enterprise=cast.enterprise_a, year=2026)
-    answer = _scored(assessment)
-    header = services.Header(None, "", "")
-    services.save_answers(
-        by=by,
-        assessment=assessment,
-        expected_version=1,
-        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("旧.jpg")]}),
-    )
-    old = EvidencePhoto.objects.get()
-    storage = EvidencePhoto._meta.get_field("file").storage
-
-    def delete(name: str) -> None:
-        raise PermissionError(f"cannot delete {name}")
-
-    monkeypatch.setattr(storage, "delete", delete)
-    services.save_answers(
-        by=by,
-        assessment=assessment,
-        expected_version=2,
-        changes=services.Changes(header, {}, {answer.pk: [jpeg_upload("新.jpg")]}, frozenset({old.pk})),
-    )
-    monkeypatch.undo()
-    new = EvidencePhoto.objects.get()
-    assert new.pk != old.pk
-    assert storage.exists(new.file.name)
-    assert "cannot delete" in caplog.text  # logged for someone to clean up
-    storage.delete(old.file.name)
-    storage.delete(new.file.name)
-
-
-def test_a_save_locks_the_assessment_row_only(cast, draft):
-    """Not the enterprise row beside it: an import or an enterprise edit does not wait for a save with photos."""
-    with CaptureQueriesContext(connection) as queries:
-        services.save_answers(
-            by=cast.users["town_a_union"],
-            assessment=draft,
-            expected_version=1,
-            changes=services.Changes(services.Header(None, "张三", ""), {}),
-        )
-    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
-    if connection.features.has_select_for_update_of:
-        (sql,) = locking
-        assert sql.endswith('FOR UPDATE OF "assessments_assessment"')
-    else:
-        assert locking == []  # SQLite locks the whole database for a write instead
-
-
-# --- query counts: the pages do not grow with rows or photos ----------------------------
-
-
-def _queries(client, url, data=None):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, data or {})
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def _assessed(cast, photos_per_item: int) -> Assessment:
-    by = cast.users["town_a_union"]
-    assessment = services.start_assessment(by=by, enterprise=EnterpriseFactory(district=cast.district_a), year=2026)
-    first = list(assessment.answers.order_by("pk")[:3])
-    uploads = {a.pk: [jpeg_upload() for _ in range(photos_per_item)] for a in first}
-    services.save_answers(
-        by=by,
-        assessment=assessment,
-        expected_version=1,
-        changes=services.Changes(services.Header(None, "", ""), full_answers(assessment), uploads),
-    )
-    return assessment
-
-
-def test_the_pages_query_counts_do_not_grow_with_assessments_or_photos(cast):
-    client = cast.client_for("town_a_union")
-    one = _assessed(cast, 1)
-    pages = {
-        "list": (reverse("assessments:list"), {"year": 2026}),
-        "export": (reverse("assessments:export"), {"year": 2026}),
-        "detail": (reverse("assessments:detail", args=[one.pk]), None),
-        "edit": (reverse("assessments:edit", args=[one.pk]), None),
-    }
-    _queries(client, reverse("assessments:list"))  # the first request of a session reads more
-    before = {name: _queries(client, url, data) for name, (url, data) in pages.items()}
-    for _ in range(4):
-        _assessed(cast, 3)
-    more = _assessed(cast, 3)
-    pages["detail"] = (reverse("assessments:detail", args=[more.pk]), None)
-    pages["edit"] = (reverse("assessments:edit", args=[more.pk]), None)
-    after = {name: _queries(client, url, data) for name, (url, data) in pages.items()}
-    assert after == before
-    assert max(after.values()) <= 10
