@@ -400,7 +400,7 @@ def test_the_navigation_shows_interviews_to_the_offices_only(world):
     ],
 )
 def test_the_pages_in_english_show_no_chinese_besides_user_data(world, other_interview, role, page):
-    from tests.test_translations import _chinese_left, _user_data
+    from tests.core.test_translations import _chinese_left, _user_data
 
     client = world.client_for(role)
     client.cookies["django_language"] = "en"
@@ -414,7 +414,7 @@ def test_a_held_interview_in_english(world):
     client = world.client_for("town_a_emergency")
     client.cookies["django_language"] = "en"
     response = client.post(reverse("interviews:record", args=[interview.pk]), _record_data(), follow=True)
-    from tests.test_translations import _chinese_left, _user_data
+    from tests.core.test_translations import _chinese_left, _user_data
 
     page = response.content.decode()
     assert "Interview recorded." in page
