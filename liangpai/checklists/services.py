@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from liangpai.checklists import validation
@@ -32,6 +32,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 #: The years a template may be made for.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
+TEMPLATE_FIELDS = ["code", "name", "scale", "year", "version", "status"]
 ITEM_FIELDS = ["code", "text", "max_score", "guidance", "evidence", "is_veto", "veto_key", "order"]
 
 
@@ -123,7 +124,7 @@ def copy_template(
                 action="checklist_template.copy",
                 target=copy,
                 after={
-                    **audit.snapshot(copy, ["code", "name", "scale", "year", "version", "status"]),
+                    **audit.snapshot(copy, TEMPLATE_FIELDS),
                     "based_on": source.pk,
                     "items": n_items,
                 },
@@ -190,6 +191,58 @@ def activate_template(*, by: Any, template: ChecklistTemplate, reason: str = "")
     except IntegrityError as exc:  # another template of the same scale and year was activated meanwhile
         raise ValidationError(_("同一年度刚有别的模板被启用，请刷新页面后再试。")) from exc
     return current
+
+
+def rename_template(*, by: Any, template: ChecklistTemplate, name: str, reason: str = "") -> ChecklistTemplate:
+    """Rename a draft; an active or retired template keeps the name its assessments were made under."""
+    _check_access(by)
+    name = name.strip()
+    max_length = ChecklistTemplate._meta.get_field("name").max_length or 0
+    if not name:
+        raise ValidationError({"name": _("请填写模板名称。")})
+    if len(name) > max_length:
+        raise ValidationError({"name": _("模板名称最多%(max)s个字。") % {"max": max_length}})
+    with transaction.atomic():
+        current = _locked_draft(template.pk)
+        if current.name == name:
+            return current
+        before = {"name": current.name}
+        current.name = name
+        current.save(update_fields=["name"])
+        audit.record(
+            actor=by,
+            action="checklist_template.rename",
+            target=current,
+            before=before,
+            after={"name": name},
+            reason=reason,
+        )
+    return current
+
+
+def delete_template(*, by: Any, template: ChecklistTemplate, reason: str = "") -> None:
+    """Delete a draft made by mistake, with its categories and items. Active and retired templates
+    stay (assessments were made against them), and so does a draft another template was copied from."""
+    _check_access(by)
+    with transaction.atomic():
+        current = _locked_draft(template.pk)
+        audit.record(
+            actor=by,
+            action="checklist_template.delete",
+            target=current,
+            before={
+                **audit.snapshot(current, TEMPLATE_FIELDS),
+                "based_on": current.based_on_id,
+                "items": ChecklistItem.objects.filter(category__template=current).count(),
+            },
+            reason=reason,
+        )
+        try:
+            current.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                _("“%(template)s”已被复制为别的模板，不能删除。") % {"template": current}, code="protected"
+            ) from exc
 
 
 # --- items of a draft -------------------------------------------------------------------

@@ -68,7 +68,7 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names, else above the form."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():

@@ -48,6 +48,12 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covered_by(self, g: Grant) -> bool:
+        """A city body is the city roles'; a town's body is also its own town's."""
+        if g.is_city:
+            return True
+        return g.is_town and self.town_id is not None and g.town_id == self.town_id
+
 
 def _group_rule(g: Grant) -> Q | None:
     if g.is_city:

@@ -1,4 +1,4 @@
-"""Writes to representative groups, their members and experts.
+"""Writes to union bodies and emergency offices, representative groups, their members and experts.
 
 One function per use case, each in a transaction: access check (`can`), validation, save,
 audit record with before → after (only the fields that changed) and the reason given.
@@ -9,15 +9,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from liangpai.core import audit
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, can, check
 from liangpai.enterprises.models import Industry
-from liangpai.organisations.models import Expert, GroupMember, RepresentativeGroup
+from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.models import District, Town
 
+BODY_FIELDS = ["kind", "name", "town_id", "head", "phone", "address"]
 GROUP_FIELDS = ["town_id", "name", "is_active", "note"]
 MEMBER_FIELDS = ["name", "role", "work_unit", "phone"]
 EXPERT_FIELDS = ["name", "employer", "title", "phone", "is_active"]
@@ -37,6 +39,112 @@ def member_conflict() -> ConflictError:
 
 def _pks(objs: Iterable[Any]) -> list[int]:
     return sorted(o.pk for o in objs)
+
+
+def _link_account(*, by: Any, row: GroupMember | Expert, user: Any, action: str, reason: str) -> None:
+    """Link `row` to the sign-in account `user` (None: unlink), recorded as `action`; nothing when it is already.
+
+    The caller has checked access. The account's roles are granted apart, in accounts.
+    """
+    user_id = user.pk if user is not None else None
+    current = type(row)._default_manager.select_for_update().get(pk=row.pk)
+    if current.user_id == user_id:
+        return
+    before = {"user": current.user_id}
+    current.user_id = user_id
+    current.save(update_fields=["user"])
+    audit.record(actor=by, action=action, target=current, before=before, after={"user": user_id}, reason=reason)
+
+
+# --- union bodies and emergency offices ------------------------------------------------------
+
+
+def _check_manages_body(by: Any, body: Body) -> None:
+    check(by, Action.ORG_MANAGE, body, _("您无权管理该机构。"))
+
+
+def _check_body(body: Body) -> None:
+    errors: dict[str, str] = {}
+    if not body.name:
+        errors["name"] = _("请填写机构名称。")
+    elif Body.objects.filter(name=body.name).exclude(pk=body.pk).exists():
+        errors["name"] = _("已有名为“%(name)s”的机构。") % {"name": body.name}
+    # The database's body_town_matches_kind, said in words the form can show.
+    if body.kind in Body.CITY_KINDS and body.town_id is not None:
+        errors["town"] = _("市级机构不属于某个镇/街道，请不要选择镇/街道。")
+    elif body.kind not in Body.CITY_KINDS and body.town_id is None:
+        errors["town"] = _("请选择该机构所在的镇/街道。")
+    if errors:
+        raise ValidationError(errors)
+    body.full_clean(validate_unique=False, validate_constraints=False)  # kind, lengths
+
+
+def create_body(
+    *,
+    by: Any,
+    kind: str,
+    name: str,
+    town: Town | None = None,
+    head: str = "",
+    phone: str = "",
+    address: str = "",
+    reason: str = "",
+) -> Body:
+    body = Body(
+        kind=kind, name=name.strip(), town=town, head=head.strip(), phone=phone.strip(), address=address.strip()
+    )
+    _check_manages_body(by, body)
+    try:
+        with transaction.atomic():
+            _check_body(body)
+            body.save()
+            audit.record(
+                actor=by, action="body.create", target=body, after=audit.snapshot(body, BODY_FIELDS), reason=reason
+            )
+    except IntegrityError as exc:
+        raise _name_taken() from exc
+    return body
+
+
+def update_body(
+    *,
+    by: Any,
+    body: Body,
+    kind: str,
+    name: str,
+    town: Town | None,
+    head: str,
+    phone: str,
+    address: str,
+    reason: str = "",
+) -> Body:
+    try:
+        with transaction.atomic():
+            current = Body.objects.select_for_update().get(pk=body.pk)
+            _check_manages_body(by, current)
+            before = audit.snapshot(current, BODY_FIELDS)
+            current.kind, current.name, current.town = kind, name.strip(), town
+            current.head, current.phone, current.address = head.strip(), phone.strip(), address.strip()
+            _check_manages_body(by, current)  # a town's union moves no body out of its town, nor into the city's
+            old, new = audit.changes(before, audit.snapshot(current, BODY_FIELDS))
+            if not new:
+                return current
+            _check_body(current)
+            current.save()
+            audit.record(actor=by, action="body.update", target=current, before=old, after=new, reason=reason)
+    except IntegrityError as exc:
+        raise _name_taken() from exc
+    return current
+
+
+def delete_body(*, by: Any, body: Body, reason: str = "") -> None:
+    with transaction.atomic():
+        current = Body.objects.select_for_update().get(pk=body.pk)
+        _check_manages_body(by, current)
+        audit.record(
+            actor=by, action="body.delete", target=current, before=audit.snapshot(current, BODY_FIELDS), reason=reason
+        )
+        current.delete()
 
 
 # --- representative groups --------------------------------------------------------------
@@ -125,6 +233,33 @@ def update_group(
     except IntegrityError as exc:
         raise _name_taken() from exc
     return current
+
+
+def delete_group(*, by: Any, group: RepresentativeGroup, reason: str = "") -> None:
+    """Delete a group set up by mistake, with its members. A group whose roles are still granted
+    is refused: deleting it would take those users' roles away unrecorded."""
+    if not can(by, Action.ORG_MANAGE, group):
+        raise PermissionDenied(_("您无权管理该代表小组。"))
+    with transaction.atomic():
+        current = RepresentativeGroup.objects.select_for_update().get(pk=group.pk)
+        if current.memberships.exists():
+            raise ValidationError(
+                _("还有用户持有“%(name)s”的组长或成员角色，请先由系统管理员撤销这些角色。") % {"name": current.name}
+            )
+        members = [{"id": m.pk, "name": m.name, "role": m.role} for m in current.members.all()]
+        audit.record(
+            actor=by,
+            action="group.delete",
+            target=current,
+            before={**_group_state(current), "members": members},
+            reason=reason,
+        )
+        try:
+            current.delete()
+        except ProtectedError as exc:  # records of the program refer to it
+            raise ValidationError(
+                _("“%(name)s”已有工作记录，不能删除；可以把它设为不在用。") % {"name": current.name}
+            ) from exc
 
 
 # --- members ----------------------------------------------------------------------------
@@ -227,6 +362,15 @@ def set_leader(*, by: Any, member: GroupMember, reason: str = "") -> GroupMember
     return current
 
 
+def link_member_account(*, by: Any, member: GroupMember, user: Any, reason: str = "") -> GroupMember:
+    """Link a member to their sign-in account (`user`; None unlinks). Their roles are granted apart."""
+    if not can(by, Action.ORG_MANAGE, member.group):
+        raise PermissionDenied(_("您无权管理该代表小组。"))
+    with transaction.atomic():
+        _link_account(by=by, row=member, user=user, action="group_member.link_account", reason=reason)
+    return GroupMember.objects.get(pk=member.pk)
+
+
 # --- experts ----------------------------------------------------------------------------
 
 
@@ -312,3 +456,13 @@ def update_expert(
         current.towns.set(new_towns)
         audit.record(actor=by, action="expert.update", target=current, before=old, after=new, reason=reason)
     return current
+
+
+def link_expert_account(*, by: Any, expert: Expert, user: Any, reason: str = "") -> Expert:
+    """Link an expert to their sign-in account (`user`; None unlinks): with it, the expert sees their
+    own profile. The account's expert role is granted apart."""
+    if not can(by, Action.ORG_MANAGE, expert):
+        raise PermissionDenied(_("您无权管理该专家。"))
+    with transaction.atomic():
+        _link_account(by=by, row=expert, user=user, action="expert.link_account", reason=reason)
+    return Expert.objects.get(pk=expert.pk)

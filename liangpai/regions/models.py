@@ -20,6 +20,10 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covered_by(self, g: Grant) -> bool:
+        """The city as a whole (its towns, their names and order) is the city roles' to manage."""
+        return g.is_city
+
 
 def _town_rule(g: Grant) -> Q | None:
     if g.is_city:

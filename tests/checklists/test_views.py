@@ -13,8 +13,8 @@ from liangpai.checklists.models import ChecklistCategory, ChecklistItem, Checkli
 from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_fields, item_of, small_template
 from tests.conftest import ALL_ROLES
-from tests.regions.helpers import page_queries
 from tests.core.test_translations import _compiled_catalogue  # noqa: F401 -- the English pages need the .mo
+from tests.regions.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 

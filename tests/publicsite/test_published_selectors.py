@@ -2,8 +2,8 @@
 only published rows, whatever else the enterprise has (computed, requested, last year's)."""
 
 import pytest
-from liangpai.publication.selectors import enterprise_published_grades, enterprise_published_lights
 
+from liangpai.publication.selectors import enterprise_published_grades, enterprise_published_lights
 from liangpai.rules.periods import Year
 from tests.publicsite.results import GRADES
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from django.urls import get_resolver
 
-from tests.security.conftest import World
 from tests.core.test_access_rules import _walk
+from tests.security.conftest import World
 
 #: Namespaces outside the walk: the Django admin (staff only, its own templates) and the JSON API
 #: (fuzzed by test_api_fuzzing.py from its schema).
