@@ -21,11 +21,16 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
+from liangpai.core.access import Action
 from liangpai.core.storage import private_storage, random_file_name
-from liangpai.enterprises.models import Enterprise
+from liangpai.enterprises.models import BelongsToEnterprise, Enterprise, EnterpriseRowsQuerySet
 
 
-class Assessment(models.Model):
+class AssessmentQuerySet(EnterpriseRowsQuerySet["Assessment"]):
+    view_action = Action.ASSESSMENT_VIEW
+
+
+class Assessment(BelongsToEnterprise, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("填报中")
         SUBMITTED = "submitted", _("待审核")
@@ -80,6 +85,8 @@ class Assessment(models.Model):
     round_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("本轮填写人")
     )
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("年度评估")

@@ -4,26 +4,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from liangpai.assessments.models import Assessment, AssessmentAnswer, EvidencePhoto
 from liangpai.assessments.workflow import TRANSITIONS
-from liangpai.core.access import Action, can
+from liangpai.core.access import Action, can, get_scoped_or_404
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.selectors import search_q
 
 
-def assessments_visible_to(user: Any, action: Action = Action.ASSESSMENT_VIEW) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(enterprise__in=Enterprise.objects.visible_to(user, action))
-
-
-def get_assessment_for_user_or_404(user: Any, pk: int) -> Assessment:
-    """An assessment of an enterprise `user` may see; Http404 otherwise."""
-    return get_object_or_404(
-        assessments_visible_to(user).select_related("enterprise", "enterprise__town", "template"), pk=pk
-    )
+def assessment_for(user: Any, pk: Any) -> Assessment:
+    """An assessment with its enterprise, town and template, if `user` may see it; 404 otherwise."""
+    rows = Assessment.objects.select_related("enterprise", "enterprise__town", "template")
+    return get_scoped_or_404(user, rows, pk, Action.ASSESSMENT_VIEW)
 
 
 def answers_of(assessment: Assessment) -> list[AssessmentAnswer]:
@@ -98,7 +92,7 @@ def _search(qs: QuerySet[Any], q: str, prefix: str = "") -> QuerySet[Any]:
 
 
 def assessment_list(*, user: Any, filters: Filters) -> QuerySet[Assessment]:
-    qs = assessments_visible_to(user).filter(year=filters.year)
+    qs: QuerySet[Assessment] = Assessment.objects.visible_to(user).filter(year=filters.year)
     if filters.town:
         qs = qs.filter(enterprise__town_id=filters.town)
     if filters.status:
@@ -124,7 +118,7 @@ def not_started(*, user: Any, filters: Filters) -> QuerySet[Enterprise]:
 
 def status_counts(*, user: Any, year: int) -> dict[str, int]:
     """Assessments `user` sees by status for the year, and active enterprises not started (two queries)."""
-    rows = assessments_visible_to(user).filter(year=year).values_list("status").annotate(n=Count("pk"))
+    rows = Assessment.objects.visible_to(user).filter(year=year).values_list("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(Assessment.Status.values, 0)
     counts.update(dict(rows))
     counts["not_started"] = not_started(user=user, filters=Filters(year)).count()

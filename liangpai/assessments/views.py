@@ -96,7 +96,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    assessment = selectors.assessment_for(request.user, pk)
     answers = selectors.answers_of(assessment)
     answered, total = selectors.progress(answers)
     # The review is offered only to those who may give it: not whoever filled in or submitted this round.
@@ -167,7 +167,7 @@ def _assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _for_filling(request: HttpRequest, pk: int) -> Assessment:
     """An assessment the user sees (else 404) and may fill in (else 403)."""
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    assessment = selectors.assessment_for(request.user, pk)
     if not can(request.user, Action.ASSESSMENT_FILL, assessment.enterprise):
         raise PermissionDenied
     return assessment
@@ -184,7 +184,7 @@ def _checklist_page(
 @requires(Action.ASSESSMENT_VIEW)
 @require_POST
 def assessment_move(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    assessment = selectors.assessment_for(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("操作请求不完整，请刷新页面后再试。"))
@@ -263,7 +263,7 @@ def _add_photos(request: HttpRequest, pk: int, answer: int) -> HttpResponse:
 @requires(Action.ASSESSMENT_VIEW)
 @require_GET
 def evidence_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse | FileResponse:
-    assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
+    assessment = selectors.assessment_for(request.user, pk)
     found = EvidencePhoto.objects.filter(pk=photo, answer__assessment=assessment).first()
     if found is None:
         raise Http404

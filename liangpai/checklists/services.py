@@ -13,21 +13,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liangpai.checklists import validation
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core import audit
 from liangpai.core.access import Action, can
+from liangpai.core.errors import Conflict
+from liangpai.core.transitions import Transition, Workflow
 
 Status = ChecklistTemplate.Status
 
 #: The template lifecycle, the only moves there are: a draft is activated, an active
 #: template is retired when another one of its scale and year is activated.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.ACTIVE}),
-    Status.ACTIVE: frozenset({Status.RETIRED}),
-    Status.RETIRED: frozenset(),
-}
+TRANSITIONS = Workflow(
+    Status,
+    [Transition(Status.DRAFT, Status.ACTIVE), Transition(Status.ACTIVE, Status.RETIRED)],
+    refusal=gettext_lazy("“%(template)s”的状态是“%(source)s”，不能改为“%(target)s”。"),
+)
 
 #: The years a template may be made for.
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -36,30 +39,9 @@ TEMPLATE_FIELDS = ["code", "name", "scale", "year", "version", "status"]
 ITEM_FIELDS = ["code", "text", "max_score", "guidance", "evidence", "is_veto", "veto_key", "order"]
 
 
-class TransitionError(ValidationError):
-    """A status change `TRANSITIONS` does not allow."""
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the item after this form was opened (optimistic locking, SECURITY.md T9)."""
-
-
-def conflict() -> ConflictError:
-    """The refusal of a stale form: the page says it above the form."""
-    return ConflictError(
-        _("保存失败：在您打开此页面之后，别人已修改了这个评价项目。请刷新页面查看最新内容后再修改。"),
-        code="conflict",
-    )
-
-
 def check_transition(template: ChecklistTemplate, target: str) -> None:
     """Raise TransitionError unless `template` may move from its status to `target`."""
-    if target not in TRANSITIONS[template.status]:
-        raise TransitionError(
-            _("“%(template)s”的状态是“%(current)s”，不能改为“%(target)s”。")
-            % {"template": template, "current": Status(template.status).label, "target": Status(target).label},
-            code="illegal_transition",
-        )
+    TRANSITIONS.check(template.status, target, template=template)
 
 
 def _check_access(by: Any) -> None:
@@ -334,7 +316,7 @@ def update_item(
     """Change an item of a draft, as the form opened at `expected_version` left it; only the fields that
     change are recorded.
 
-    A stale form (someone saved the item since it was opened) raises ConflictError and
+    A stale form (someone saved the item since it was opened) raises Conflict and
     changes nothing; one that changes nothing is no overwrite, and is let through.
     """
     _check_access(by)
@@ -350,7 +332,9 @@ def update_item(
         if not new:
             return current
         if current.version != expected_version:
-            raise conflict()
+            raise Conflict(
+                _("保存失败：在您打开此页面之后，别人已修改了这个评价项目。请刷新页面查看最新内容后再修改。")
+            )
         _validate(current, template)
         current.version = expected_version + 1
         current.save()

@@ -11,6 +11,7 @@ from liangpai.checklists import selectors, services
 from liangpai.checklists.forms import CopyTemplateForm, ItemForm, ReasonForm
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.access import Action, requires
+from liangpai.core.errors import ServiceError
 from liangpai.core.forms import apply_service_errors
 
 
@@ -18,7 +19,7 @@ def _item(pk: int) -> ChecklistItem:
     return get_object_or_404(ChecklistItem.objects.select_related("category__template"), pk=pk)
 
 
-def _refused(request: HttpRequest, template: ChecklistTemplate, error: ValidationError) -> HttpResponse:
+def _refused(request: HttpRequest, template: ChecklistTemplate, error: ValidationError | ServiceError) -> HttpResponse:
     """Back to the template's page, with the reason the service gave."""
     for message in error.messages:
         messages.error(request, message)
@@ -29,7 +30,7 @@ def _unless_draft(request: HttpRequest, template: ChecklistTemplate) -> HttpResp
     """The refusal when `template` is not a draft (only a draft's items change), else None."""
     try:
         services.check_draft(template)
-    except ValidationError as exc:
+    except (ValidationError, ServiceError) as exc:
         return _refused(request, template, exc)
     return None
 
@@ -55,7 +56,7 @@ def template_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.copy_template(by=request.user, template=template, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已复制为“%(template)s”（草稿），修改后即可启用。") % {"template": copy})
@@ -71,13 +72,13 @@ def template_activate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.activate_template(by=request.user, template=template, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             return _refused(request, template, exc)
         messages.success(request, _("已启用“%(template)s”。") % {"template": template})
         return redirect("checklists:detail", pk=template.pk)
     try:
         services.check_transition(template, ChecklistTemplate.Status.ACTIVE)
-    except ValidationError as exc:
+    except (ValidationError, ServiceError) as exc:
         return _refused(request, template, exc)
     context = {
         "form": form,
@@ -98,7 +99,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = services.add_item(by=request.user, category=category, **form.item_fields())
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已添加评价项目%(code)s。") % {"code": item.code})
@@ -119,7 +120,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_item(
                 by=request.user, item=item, expected_version=form.cleaned_data["version"], **form.item_fields()
             )
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存评价项目%(code)s。") % {"code": form.cleaned_data["code"]})
@@ -138,7 +139,7 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_item(by=request.user, item=item, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已删除评价项目%(code)s。") % {"code": item.code})

@@ -27,6 +27,11 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def messages(self) -> list[str]:
+        """The refusal as Django's ValidationError gives its messages, so one display serves both."""
+        return [self.message]
+
 
 class NotAllowed(ServiceError, PermissionDenied):
     """The actor may not take this action (on this object)."""

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liangpai.core.errors import ServiceError
 from liangpai.rules.text import clean_code
 
 
@@ -68,8 +69,14 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+def apply_service_errors(form: forms.BaseForm, error: ValidationError | ServiceError) -> None:
+    """The one way a view shows a service's refusal on its form: on the field it names, else above the form.
+
+    `error` is a `core.errors.ServiceError` (not allowed, a conflict, a refusal of the rules), or
+    Django's ValidationError for invalid input, which may name several fields."""
+    if isinstance(error, ServiceError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

@@ -69,11 +69,13 @@ class Workflow(Mapping[str, frozenset[str]]):
         """The transition named `move` from `status`, or None when the table has none."""
         return next((t for t in self.transitions if t.source == status and t.move == move), None)
 
-    def check(self, current: str, target: str) -> Transition:
-        """The transition `current` → `target`; TransitionError when the table does not allow it."""
+    def check(self, current: str, target: str, **names: Any) -> Transition:
+        """The transition `current` → `target`; TransitionError when the table does not allow it, in the
+        workflow's words with the two statuses' labels (and `names`, when its wording names more)."""
         found = next((t for t in self.transitions if t.source == current and t.target == target), None)
         if found is None:
             raise TransitionError(
-                str(self.refusal) % {"source": self.statuses(current).label, "target": self.statuses(target).label}
+                str(self.refusal)
+                % {"source": self.statuses(current).label, "target": self.statuses(target).label, **names}
             )
         return found

@@ -121,3 +121,23 @@ class Enterprise(models.Model):
             raise ValidationError(
                 {"district": gettext("片区“%(district)s”不属于所选的镇/街道。") % {"district": self.district.name}}
             )
+
+
+class EnterpriseRowsQuerySet[M: models.Model](models.QuerySet[M]):
+    """Rows that belong to one enterprise each (its lights, grades, interviews, assessments): a user sees
+    those of the enterprises they may take `action` on — the enterprise's scoping rule, once."""
+
+    #: The action a row is seen with when the caller names none.
+    view_action: Action = Action.ENTERPRISE_VIEW
+
+    def visible_to(self, actor: Any, action: Action | None = None) -> "EnterpriseRowsQuerySet[M]":
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(actor, action or self.view_action))
+
+
+class BelongsToEnterprise:
+    """A row covered by a grant when its enterprise is (`core.access.can` on the row)."""
+
+    enterprise: Enterprise
+
+    def covered_by(self, grant: Grant) -> bool:
+        return self.enterprise.covered_by(grant)

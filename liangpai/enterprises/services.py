@@ -1,6 +1,5 @@
 """Writes to enterprises: one function per use case, each in a transaction with its audit record."""
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from liangpai.core import audit
 from liangpai.core.access import Action, can
+from liangpai.core.locking import save_next_version
 from liangpai.enterprises.models import Enterprise
 from liangpai.enterprises.pinyin import name_initials
 
@@ -32,15 +32,6 @@ EDITABLE_FIELDS = [
     "longitude",
     "status",
 ]
-
-
-class ConflictError(Exception):
-    """Someone else saved the record after this form was opened (optimistic locking)."""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    current_version: int
 
 
 _FOREIGN_KEYS = frozenset({"town", "district", "industry"})
@@ -75,7 +66,7 @@ def create_enterprise(*, by: Any, data: dict[str, Any], reason: str = "") -> Ent
 def update_enterprise(
     *, by: Any, enterprise: Enterprise, data: dict[str, Any], expected_version: int, reason: str = ""
 ) -> Enterprise:
-    """Save changes made on a form opened at `expected_version`; a stale form raises ConflictError."""
+    """Save changes made on a form opened at `expected_version`; a stale form raises Conflict."""
     if not can(by, Action.ENTERPRISE_EDIT, enterprise):
         raise PermissionDenied
     with transaction.atomic():
@@ -92,14 +83,13 @@ def update_enterprise(
         changed = {k for k in after if after[k] != before[k]}
         if not changed:
             return current
-        updated = Enterprise.objects.filter(pk=current.pk, version=expected_version).update(
-            **{f: getattr(current, f) for f in [*data.keys(), "name_initials"]},
-            version=expected_version + 1,
-            updated_at=timezone.now(),
+        current.updated_at = timezone.now()
+        save_next_version(
+            current,
+            expected=expected_version,
+            fields=[*data.keys(), "name_initials", "updated_at"],
+            message=_("保存失败：在您打开此页面之后，别人已修改了这家企业的信息。请刷新页面查看最新内容后再修改。"),
         )
-        if updated == 0:
-            raise ConflictError
-        current.version = expected_version + 1
         audit.record(
             actor=by,
             action="enterprise.update",

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liangpai.core.access import Action, can, get_scoped_or_404, requires
 from liangpai.core.downloads import xlsx_download
+from liangpai.core.errors import Conflict
+from liangpai.core.forms import apply_service_errors
 from liangpai.core.params import id_param
 from liangpai.enterprises import selectors, services
 from liangpai.enterprises.exports import write_enterprises_xlsx
@@ -80,11 +82,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"] or opened_version,
                 reason=form.cleaned_data["reason"],
             )
-        except services.ConflictError:
-            form.add_error(
-                None,
-                _("保存失败：在您打开此页面之后，别人已修改了这家企业的信息。请刷新页面查看最新内容后再修改。"),
-            )
+        except Conflict as exc:
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("town", str(exc) or _("您无权把企业移到该镇/街道。"))
         else:

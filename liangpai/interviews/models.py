@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from liangpai.core.access import Action
 from liangpai.core.storage import private_storage, random_file_name
-from liangpai.enterprises.models import Enterprise
+from liangpai.enterprises.models import BelongsToEnterprise, Enterprise, EnterpriseRowsQuerySet
 from liangpai.lights.models import QuarterLight
 from liangpai.regions.models import Town
 
@@ -24,7 +25,11 @@ def interview_storage() -> Storage:
 _scan_path = random_file_name  # the name the migrations know
 
 
-class WarningInterview(models.Model):
+class InterviewQuerySet(EnterpriseRowsQuerySet["WarningInterview"]):
+    view_action = Action.INTERVIEW_VIEW
+
+
+class WarningInterview(BelongsToEnterprise, models.Model):
     """R5: the warning interview (警示教育约谈) a red light calls for, held by the town emergency office.
 
     Created by `close_quarter` for each red light, due a ruleset-defined number of
@@ -70,6 +75,8 @@ class WarningInterview(models.Model):
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = InterviewQuerySet.as_manager()
 
     class Meta:
         app_label = "ratings"  # the storage label: see liangpai/ratings/apps.py

@@ -4,30 +4,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 
-from liangpai.core.access import Action, can
-from liangpai.enterprises.models import Enterprise
+from liangpai.core.access import Action, get_scoped_or_404
 from liangpai.interviews.models import WarningInterview
 
 
-def interviews_visible_to(user: Any, action: Action = Action.INTERVIEW_VIEW) -> QuerySet[WarningInterview]:
-    """The interviews of the enterprises `user` may take `action` on (the scoping rule of `core.access`)."""
-    return WarningInterview.objects.filter(enterprise__in=Enterprise.objects.visible_to(user, action))
-
-
-def get_interview_for_user_or_404(user: Any, pk: int, action: Action) -> WarningInterview:
-    try:
-        interview = (
-            interviews_visible_to(user).select_related("enterprise", "town", "quarter_light", "recorded_by").get(pk=pk)
-        )
-    except WarningInterview.DoesNotExist as exc:
-        raise Http404 from exc
-    if not can(user, action, interview.enterprise):
-        raise PermissionDenied
-    return interview
+def interview_for(user: Any, pk: Any, action: Action) -> WarningInterview:
+    """One interview with what its pages show, if `user` may see it (404) and take `action` on it (403)."""
+    rows = WarningInterview.objects.select_related("enterprise", "town", "quarter_light", "recorded_by")
+    return get_scoped_or_404(user, rows, pk, action)
 
 
 @dataclass(frozen=True)
@@ -48,7 +34,7 @@ _STATUS_ORDER = Case(
 
 
 def interview_list(*, user: Any, filters: InterviewFilters, today: datetime.date) -> QuerySet[WarningInterview]:
-    qs = interviews_visible_to(user).select_related("enterprise", "town")
+    qs = WarningInterview.objects.visible_to(user).select_related("enterprise", "town")
     if filters.status == "overdue":
         qs = qs.filter(status=WarningInterview.Status.DUE, due_on__lt=today)
     elif filters.status == "due":
@@ -69,7 +55,7 @@ def interview_list(*, user: Any, filters: InterviewFilters, today: datetime.date
 def interview_counts(*, user: Any, today: datetime.date) -> dict[str, int]:
     """How many interviews `user` sees are due, overdue and held (one query)."""
     due = Q(status=WarningInterview.Status.DUE)
-    return interviews_visible_to(user).aggregate(
+    return WarningInterview.objects.visible_to(user).aggregate(
         due=Count("pk", filter=due & Q(due_on__gte=today)),
         overdue=Count("pk", filter=due & Q(due_on__lt=today)),
         held=Count("pk", filter=Q(status=WarningInterview.Status.HELD)),

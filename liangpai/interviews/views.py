@@ -41,7 +41,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.INTERVIEW_VIEW)
 @require_GET
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.get_interview_for_user_or_404(request.user, pk, Action.INTERVIEW_VIEW)
+    interview = selectors.interview_for(request.user, pk, Action.INTERVIEW_VIEW)
     context = {
         "interview": interview,
         "can_record": interview.status == WarningInterview.Status.DUE
@@ -60,7 +60,7 @@ def _already_settled(request: HttpRequest, interview: WarningInterview) -> HttpR
 @requires(Action.INTERVIEW_RECORD)
 @require_http_methods(["GET", "POST"])
 def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.get_interview_for_user_or_404(request.user, pk, Action.INTERVIEW_RECORD)
+    interview = selectors.interview_for(request.user, pk, Action.INTERVIEW_RECORD)
     if interview.status != WarningInterview.Status.DUE and request.method == "GET":
         return _already_settled(request, interview)
     form = InterviewRecordForm(
@@ -86,7 +86,7 @@ def interview_record(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Action.INTERVIEW_RECORD)
 @require_http_methods(["GET", "POST"])
 def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = selectors.get_interview_for_user_or_404(request.user, pk, Action.INTERVIEW_RECORD)
+    interview = selectors.interview_for(request.user, pk, Action.INTERVIEW_RECORD)
     if interview.status != WarningInterview.Status.DUE and request.method == "GET":
         return _already_settled(request, interview)
     form = InterviewCancelForm(request.POST or None, initial={"version": interview.version})
@@ -110,7 +110,7 @@ def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def interview_scan(request: HttpRequest, pk: int) -> FileResponse:
     """The signed scan, as a download (it is never shown inline, and never served from a public path)."""
-    interview = selectors.get_interview_for_user_or_404(request.user, pk, Action.INTERVIEW_VIEW)
+    interview = selectors.interview_for(request.user, pk, Action.INTERVIEW_VIEW)
     if not interview.signed_scan:
         raise Http404
     try:

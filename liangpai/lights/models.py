@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from liangpai.enterprises.models import Enterprise
+from liangpai.enterprises.models import BelongsToEnterprise, Enterprise, EnterpriseRowsQuerySet
 from liangpai.rules.lights import Light
 from liangpai.rules.periods import Quarter
 from liangpai.rulesets.models import RulesetVersion
@@ -88,7 +88,7 @@ class InspectionResult(models.Model):
         super().save(*args, **kwargs)
 
 
-class QuarterLight(models.Model):
+class QuarterLight(BelongsToEnterprise, models.Model):
     """R4: one enterprise's light for one quarter, with the facts and rules that decided it.
 
     `light` is the light in force; `computed_light` what the facts say. They differ only
@@ -128,6 +128,8 @@ class QuarterLight(models.Model):
     overridden_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
     is_published = models.BooleanField(_("已公布"), default=False)
+
+    objects = EnterpriseRowsQuerySet["QuarterLight"].as_manager()
 
     class Meta:
         app_label = "ratings"  # the storage label: see liangpai/ratings/apps.py

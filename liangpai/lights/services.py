@@ -28,7 +28,43 @@ def record_inspection_result(*, by: Any, enterprise: Enterprise, reason: str = "
             actor=by,
             action="inspection_result.create",
             target=result,
-            after=audit.snapshot(result, [*InspectionResult.FINDINGS, "source"]),
+            after=audit.snapshot(result, ["enterprise_id", *InspectionResult.FINDINGS, "note", "source"]),
             reason=reason,
         )
     return result
+
+
+def update_inspection_result(
+    *, by: Any, result: InspectionResult, values: dict[str, Any], reason: str = ""
+) -> InspectionResult:
+    """Correct what a recorded inspection found (its findings, date or note), audited. The quarter's light
+    follows at the next closing."""
+    editable = {*InspectionResult.FINDINGS, "note"}
+    unknown = set(values) - editable
+    if unknown:
+        raise ValueError(f"not inspection findings: {sorted(unknown)}")
+    with transaction.atomic():
+        current = InspectionResult.objects.select_for_update().select_related("enterprise").get(pk=result.pk)
+        check(by, Action.LIGHT_OVERRIDE, current.enterprise)
+        before = audit.snapshot(current, [*InspectionResult.FINDINGS, "note"])
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.quarter = str(Quarter.of(current.inspected_on))
+        current.full_clean()
+        current.save()
+        old, new = audit.changes(before, audit.snapshot(current, [*InspectionResult.FINDINGS, "note"]))
+        if new:
+            audit.record(
+                actor=by, action="inspection_result.update", target=current, before=old, after=new, reason=reason
+            )
+    return current
+
+
+def remove_inspection_result(*, by: Any, result: InspectionResult, reason: str = "") -> None:
+    """Remove a result recorded by mistake, audited with everything it said."""
+    with transaction.atomic():
+        current = InspectionResult.objects.select_for_update().select_related("enterprise").get(pk=result.pk)
+        check(by, Action.LIGHT_OVERRIDE, current.enterprise)
+        before = audit.snapshot(current, ["enterprise_id", *InspectionResult.FINDINGS, "note", "source"])
+        audit.record(actor=by, action="inspection_result.delete", target=current, before=before, reason=reason)
+        current.delete()

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from liangpai.core import audit
 from liangpai.core.access import Action, can, check
+from liangpai.core.errors import Conflict
 from liangpai.enterprises.models import Industry
 from liangpai.organisations.models import Body, Expert, GroupMember, RepresentativeGroup
 from liangpai.regions.models import District, Town
@@ -23,18 +24,6 @@ BODY_FIELDS = ["kind", "name", "town_id", "head", "phone", "address"]
 GROUP_FIELDS = ["town_id", "name", "is_active", "note"]
 MEMBER_FIELDS = ["name", "role", "work_unit", "phone"]
 EXPERT_FIELDS = ["name", "employer", "title", "phone", "is_active"]
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the record after this form was opened (optimistic locking, SECURITY.md T9)."""
-
-
-def member_conflict() -> ConflictError:
-    """The refusal of a stale member form: the page says it above the form."""
-    return ConflictError(
-        _("保存失败：在您打开此页面之后，别人已修改了这位成员的信息。请刷新页面查看最新内容后再修改。"),
-        code="conflict",
-    )
 
 
 def _pks(objs: Iterable[Any]) -> list[int]:
@@ -295,7 +284,7 @@ def update_member(
 ) -> GroupMember:
     """Save a member as the form opened at `expected_version` left them.
 
-    A stale form (someone saved the member since it was opened) raises ConflictError and
+    A stale form (someone saved the member since it was opened) raises Conflict and
     changes nothing; one that changes nothing is no overwrite, and is let through.
     """
     if not can(by, Action.ORG_MANAGE, member.group):
@@ -307,7 +296,9 @@ def update_member(
         old, new = audit.changes(before, audit.snapshot(current, MEMBER_FIELDS))
         if new:
             if current.version != expected_version:
-                raise member_conflict()
+                raise Conflict(
+                    _("保存失败：在您打开此页面之后，别人已修改了这位成员的信息。请刷新页面查看最新内容后再修改。")
+                )
             current.version = expected_version + 1
             current.save(update_fields=["name", "work_unit", "phone", "version"])
             audit.record(actor=by, action="group_member.update", target=current, before=old, after=new, reason=reason)

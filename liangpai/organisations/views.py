@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liangpai.core.access import Action, can, get_scoped_or_404, requires
+from liangpai.core.errors import ServiceError
 from liangpai.core.forms import apply_service_errors
 from liangpai.core.params import id_param
 from liangpai.organisations import selectors, services
@@ -76,7 +77,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
                 reason=data["reason"],
             )
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已设立代表小组“%(name)s”。") % {"name": group.name})
@@ -109,7 +110,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 reason=data["reason"],
             )
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存代表小组“%(name)s”。") % {"name": data["name"]})
@@ -164,7 +165,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
                 phone=data["phone"],
                 reason=data["reason"],
             )
-        except ValidationError as exc:  # a stale form: someone saved the member since it was opened
+        except (ValidationError, ServiceError) as exc:  # a stale form: someone saved the member since it was opened
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存成员“%(name)s”。") % {"name": data["name"]})
@@ -190,7 +191,7 @@ def member_set_leader(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
     member = _member_for_manager(request, pk, member_pk)
     try:
         services.set_leader(by=request.user, member=member, reason=request.POST.get("reason", "")[:500])
-    except ValidationError as exc:
+    except (ValidationError, ServiceError) as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("已将“%(name)s”设为组长。") % {"name": member.name})
@@ -228,7 +229,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             expert = services.create_expert(by=request.user, **_expert_fields(form))
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已登记专家“%(name)s”。") % {"name": expert.name})
@@ -244,7 +245,7 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_expert(by=request.user, expert=expert, **_expert_fields(form))
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存专家“%(name)s”。") % {"name": form.cleaned_data["name"]})

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from liangpai.core.access import Action, requires
+from liangpai.core.access import Action, get_scoped_or_404, requires
 from liangpai.core.errors import ServiceError
 from liangpai.lights import selectors
+from liangpai.lights.models import QuarterLight
 from liangpai.periods.forms import LightOverrideForm
 from liangpai.periods.overrides import light_state, override_seen
 
@@ -16,7 +17,9 @@ from liangpai.periods.overrides import light_state, override_seen
 @requires(Action.LIGHT_OVERRIDE)
 @require_http_methods(["GET", "POST"])
 def light_override(request: HttpRequest, pk: int) -> HttpResponse:
-    light = selectors.get_light_for_user_or_404(request.user, pk, Action.LIGHT_OVERRIDE)
+    light = get_scoped_or_404(
+        request.user, QuarterLight.objects.select_related("enterprise", "enterprise__town"), pk, Action.LIGHT_OVERRIDE
+    )
     form = LightOverrideForm(request.POST or None, initial={"light": light.light, "state": light_state(light)})
     if request.method == "POST" and form.is_valid():
         try:

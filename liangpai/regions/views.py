@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from liangpai.core.access import Action, get_scoped_or_404, requires
+from liangpai.core.errors import ServiceError
 from liangpai.core.forms import apply_service_errors
 from liangpai.regions import services
 from liangpai.regions.forms import DistrictForm
@@ -26,7 +27,7 @@ def district_create(request: HttpRequest, town_pk: int) -> HttpResponse:
                 sort_order=form.cleaned_data["sort_order"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已添加片区“%(name)s”。") % {"name": district.name})
@@ -49,7 +50,7 @@ def district_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 sort_order=form.cleaned_data["sort_order"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
+        except (ValidationError, ServiceError) as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存片区“%(name)s”。") % {"name": form.cleaned_data["name"]})

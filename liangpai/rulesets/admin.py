@@ -1,17 +1,26 @@
-"""Admin screens of rulesets and the working-day calendar, for those who may manage the rules (the city admin)."""
+"""Admin screens of rulesets and the working-day calendar, for those who may manage the rules (the city admin).
 
+Every save and delete is a call to `rulesets.services`. A draft not yet used is edited here
+(its year stays what it was made with); a ruleset a stored result names, or a retired one, is
+shown read-only, and only an unused draft can be deleted. The list actions activate a ruleset
+and copy one as a new draft, through the same services.
+
+`RulesAdmin` and `RulesReadOnlyAdmin` are the base classes of the admin screens of the apps the
+rules decide (lights, grades, interviews): only those who may manage the rules see them.
+"""
+
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liangpai.core.access import Action, can
-from liangpai.core.admin import ADMIN_REASON, AuditedAdmin
-from liangpai.core.errors import ServiceError
+from liangpai.core.admin import ADMIN_DEFAULT_REASON, ReadOnlyAdmin, ServiceAdmin, call_service
 from liangpai.rulesets import services as rulesets
 from liangpai.rulesets.models import RULESET_FIELDS, CalendarOverride, RulesetVersion
 
@@ -21,45 +30,33 @@ def _may_manage(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and can(user, Action.RULES_MANAGE))
 
 
-class RulesAccess:
-    """The admin screens of this app are for those who may manage the rules (the city admin)."""
+class RulesAccess[M: Model](admin.ModelAdmin[M]):
+    """Who may use the screen: those who may manage the rules (Action.RULES_MANAGE), in place of
+    Django's model permissions. It comes after ServiceAdmin or ReadOnlyAdmin in the bases (as in
+    `RulesAdmin`, `RulesReadOnlyAdmin`), so that what those allow is decided first."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _may_manage(request)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return _may_manage(request)
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return _may_manage(request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return _may_manage(request)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return _may_manage(request)
 
 
-class AuthoredAdmin(AuditedAdmin):
-    """Audited; a row added in the admin names the admin who added it, in `author_field`."""
-
-    author_field = "recorded_by"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            setattr(obj, self.author_field, request.user)
-        super().save_model(request, obj, form, change)
+class RulesAdmin[M: Model](ServiceAdmin[M], RulesAccess[M]):
+    """Saved and deleted through the services, by those who may manage the rules."""
 
 
-class ReadOnly(RulesAccess):
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class RulesReadOnlyAdmin[M: Model](ReadOnlyAdmin[M], RulesAccess[M]):
+    """Shown to those who may manage the rules; changed only elsewhere."""
 
 
 class RulesetVersionForm(forms.ModelForm):
@@ -80,9 +77,8 @@ class RulesetVersionForm(forms.ModelForm):
 
 
 @admin.register(RulesetVersion)
-class RulesetVersionAdmin(RulesAccess, AuthoredAdmin):
+class RulesetVersionAdmin(RulesAdmin[RulesetVersion]):
     form = RulesetVersionForm
-    author_field = "created_by"
     list_display = [
         "version",
         "year",
@@ -117,51 +113,87 @@ class RulesetVersionAdmin(RulesAccess, AuthoredAdmin):
         ),
         (gettext_lazy("公示"), {"fields": ["plaque_changes_mid_year"]}),
     ]
-    audited_fields = ["year", "version", "status", *RULESET_FIELDS, "note"]
     actions = ["activate", "copy_as_new_version"]
+    delete_allowed = True
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def get_readonly_fields(self, request: HttpRequest, obj: RulesetVersion | None = None) -> Any:
+        # A ruleset stays in its year: a year has one active ruleset, which activating a draft replaces.
+        return [*self.readonly_fields, "year"] if obj is not None else self.readonly_fields
+
+    def has_change_permission(self, request: HttpRequest, obj: RulesetVersion | None = None) -> bool:
         return super().has_change_permission(request, obj) and (obj is None or rulesets.frozen_reason(obj) is None)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: RulesetVersion | None = None) -> bool:
         return super().has_delete_permission(request, obj) and (
             obj is not None and obj.status == RulesetVersion.Status.DRAFT and not rulesets.is_referenced(obj)
         )
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change:
-            obj.status = RulesetVersion.Status.DRAFT
-        super().save_model(request, obj, form, change)
+    def save_via_service(
+        self, request: HttpRequest, *, obj: RulesetVersion | None, data: dict[str, Any], reason: str
+    ) -> RulesetVersion:
+        values = {name: data[name] for name in RULESET_FIELDS}
+        if obj is None:
+            return rulesets.create_ruleset(
+                by=request.user,
+                year=data["year"],
+                version=data["version"],
+                values=values,
+                note=data["note"],
+                reason=reason,
+            )
+        values |= {"version": data["version"], "note": data["note"]}
+        return rulesets.update_ruleset(by=request.user, ruleset=obj, values=values, reason=reason)
+
+    def delete_via_service(self, request: HttpRequest, *, obj: RulesetVersion, reason: str) -> None:
+        rulesets.delete_ruleset(by=request.user, ruleset=obj, reason=reason)
 
     @admin.action(description=gettext_lazy("启用所选规则集（同年度原规则集停用）"))
     def activate(self, request: HttpRequest, queryset: QuerySet[RulesetVersion]) -> None:
-        for ruleset in queryset:
-            try:
-                rulesets.activate_ruleset(by=request.user, ruleset=ruleset, reason=ADMIN_REASON)
-            except ServiceError as exc:
-                self.message_user(request, f"{ruleset}：{exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, _("已启用 %(ruleset)s。") % {"ruleset": ruleset}, messages.SUCCESS)
+        # All of them or, when one is refused, none (the list's writes are one transaction).
+        activated = [
+            call_service(
+                partial(rulesets.activate_ruleset, by=request.user, ruleset=ruleset, reason=ADMIN_DEFAULT_REASON)
+            )
+            for ruleset in queryset
+        ]
+        for ruleset in activated:
+            self.message_user(request, _("已启用 %(ruleset)s。") % {"ruleset": ruleset}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("复制为新版本（草稿）"))
     def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[RulesetVersion]) -> None:
-        for ruleset in queryset:
-            copy = rulesets.create_ruleset(
-                by=request.user,
-                year=ruleset.year,
-                version=rulesets.next_version_label(ruleset.year),
-                copy_from=ruleset,
-                reason=f"{ADMIN_REASON}：{ruleset.version}",
+        copies = [
+            call_service(
+                partial(
+                    rulesets.create_ruleset,
+                    by=request.user,
+                    year=ruleset.year,
+                    version=rulesets.next_version_label(ruleset.year),
+                    copy_from=ruleset,
+                    reason=ADMIN_DEFAULT_REASON,
+                )
             )
+            for ruleset in queryset
+        ]
+        for copy in copies:
             self.message_user(request, _("已复制为 %(ruleset)s。") % {"ruleset": copy}, messages.SUCCESS)
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(RulesAccess, AuthoredAdmin):
-    author_field = "created_by"
+class CalendarOverrideAdmin(RulesAdmin[CalendarOverride]):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     search_fields = ["note"]
     date_hierarchy = "date"
     fields = ["date", "is_working_day", "note"]
-    audited_fields = ["date", "is_working_day", "note"]
+    delete_allowed = True
+
+    def save_via_service(
+        self, request: HttpRequest, *, obj: CalendarOverride | None, data: dict[str, Any], reason: str
+    ) -> CalendarOverride:
+        values = {name: data[name] for name in ("date", "is_working_day", "note")}
+        if obj is None:
+            return rulesets.add_calendar_override(by=request.user, reason=reason, **values)
+        return rulesets.update_calendar_override(by=request.user, override=obj, values=values, reason=reason)
+
+    def delete_via_service(self, request: HttpRequest, *, obj: CalendarOverride, reason: str) -> None:
+        rulesets.remove_calendar_override(by=request.user, override=obj, reason=reason)

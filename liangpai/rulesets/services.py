@@ -6,8 +6,10 @@ year is always explained by the rules it was decided with, and making a new vers
 never changes an old one.
 """
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext as _
@@ -106,24 +108,40 @@ def _check(by: Any) -> None:
 
 
 def _values(ruleset: RulesetVersion) -> dict[str, Any]:
-    return audit.snapshot(ruleset, ["year", "version", "status", *RULESET_FIELDS])
+    return audit.snapshot(ruleset, ["year", "version", "status", *RULESET_FIELDS, "note"])
 
 
 def create_ruleset(
-    *, by: Any, year: int, version: str, copy_from: RulesetVersion | None = None, reason: str = ""
+    *,
+    by: Any,
+    year: int,
+    version: str,
+    copy_from: RulesetVersion | None = None,
+    values: dict[str, Any] | None = None,
+    note: str = "",
+    reason: str = "",
 ) -> RulesetVersion:
-    """A new draft for `year`, with the values of `copy_from` (or the MISSION.md defaults)."""
+    """A new draft for `year`: with `values` when given (the settings of RULESET_FIELDS), else those of
+    `copy_from`, else the MISSION.md defaults. Inconsistent settings are refused (R-RULESET-2)."""
     _check(by)
-    values = (
-        {name: getattr(copy_from, name) for name in RULESET_FIELDS}
-        if copy_from is not None
-        else RulesetVersion.values_of(rules_ruleset.DEFAULT_RULESET)
-    )
-    ruleset = RulesetVersion(year=year, version=version, created_by=user_or_none(by), **values)
+    if values is None:
+        values = (
+            {name: getattr(copy_from, name) for name in RULESET_FIELDS}
+            if copy_from is not None
+            else RulesetVersion.values_of(rules_ruleset.DEFAULT_RULESET)
+        )
+    unknown = set(values) - set(RULESET_FIELDS)
+    if unknown:
+        raise ValueError(f"not ruleset settings: {sorted(unknown)}")
+    ruleset = RulesetVersion(year=year, version=version, note=note, created_by=user_or_none(by), **values)
     ruleset.full_clean()
+    wrong = problems(ruleset)
+    if wrong:
+        raise ValidationError({name or NON_FIELD_ERRORS: messages for name, messages in wrong.items()})
     with transaction.atomic():
         ruleset.save()
-        audit.record(actor=by, action="ruleset.create", target=ruleset, after=_values(ruleset), reason=reason)
+        after = _values(ruleset) | ({"copied_from": copy_from.version} if copy_from is not None else {})
+        audit.record(actor=by, action="ruleset.create", target=ruleset, after=after, reason=reason)
     return ruleset
 
 
@@ -184,3 +202,61 @@ def _set_status(ruleset: RulesetVersion, status: str, *, by: Any, action: str, r
         after={"status": str(status)},
         reason=reason,
     )
+
+
+def delete_ruleset(*, by: Any, ruleset: RulesetVersion, reason: str = "") -> None:
+    """Delete a draft no result names (a mistaken copy); an active, retired or used ruleset stays."""
+    _check(by)
+    with transaction.atomic():
+        current = RulesetVersion.objects.select_for_update().get(pk=ruleset.pk)
+        if current.status != RulesetVersion.Status.DRAFT or is_referenced(current):
+            raise RulesetFrozen(_("只能删除没有被使用的草稿规则集。"))
+        audit.record(actor=by, action="ruleset.delete", target=current, before=_values(current), reason=reason)
+        current.delete()
+
+
+# --- the working-day calendar -------------------------------------------------------------
+
+_CALENDAR_FIELDS = ["date", "is_working_day", "note"]
+
+
+def add_calendar_override(
+    *, by: Any, date: datetime.date, is_working_day: bool, note: str = "", reason: str = ""
+) -> CalendarOverride:
+    """R-WORKDAY-1: record a local correction of the calendar (a 调休 working day, a local day off)."""
+    _check(by)
+    override = CalendarOverride(date=date, is_working_day=is_working_day, note=note, created_by=user_or_none(by))
+    override.full_clean()
+    with transaction.atomic():
+        override.save()
+        after = audit.snapshot(override, _CALENDAR_FIELDS)
+        audit.record(actor=by, action="calendar.create", target=override, after=after, reason=reason)
+    return override
+
+
+def update_calendar_override(
+    *, by: Any, override: CalendarOverride, values: dict[str, Any], reason: str = ""
+) -> CalendarOverride:
+    _check(by)
+    with transaction.atomic():
+        current = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+        before = audit.snapshot(current, _CALENDAR_FIELDS)
+        for name, value in values.items():
+            if name not in _CALENDAR_FIELDS:
+                raise ValueError(f"not a calendar field: {name}")
+            setattr(current, name, value)
+        current.full_clean()
+        current.save()
+        old, new = audit.changes(before, audit.snapshot(current, _CALENDAR_FIELDS))
+        if new:
+            audit.record(actor=by, action="calendar.update", target=current, before=old, after=new, reason=reason)
+    return current
+
+
+def remove_calendar_override(*, by: Any, override: CalendarOverride, reason: str = "") -> None:
+    _check(by)
+    with transaction.atomic():
+        current = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+        before = audit.snapshot(current, _CALENDAR_FIELDS)
+        audit.record(actor=by, action="calendar.delete", target=current, before=before, reason=reason)
+        current.delete()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from liangpai.accounts.models import Membership, Role
 from liangpai.checklists import services
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
+from liangpai.core.errors import Conflict
 from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_fields, item_of
 from tests.factories import UserFactory
@@ -170,7 +171,7 @@ def test_an_item_changed_in_the_admin_makes_a_form_opened_before_it_stale(admin_
     assert admin_client.post(url, _item_data(item, text="管理员改过的内容。")).status_code == 302
     item.refresh_from_db()
     assert item.version == opened_at + 1
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(Conflict):
         services.update_item(by=admin_user, item=item, **item_fields(item, expected_version=opened_at, text="我改的。"))
     item.refresh_from_db()
     assert (item.text, item.version) == ("管理员改过的内容。", opened_at + 1)

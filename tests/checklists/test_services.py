@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from liangpai.checklists import services
 from liangpai.checklists.models import ChecklistCategory, ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import TransitionError
 from liangpai.core.models import AuditEvent
 from tests.checklists.conftest import item_fields, item_of, small_template
 
@@ -304,7 +305,7 @@ def test_every_move_outside_the_table_is_rejected(current, target):
     if target in services.TRANSITIONS[current]:
         services.check_transition(template, target)
         return
-    with pytest.raises(services.TransitionError) as exc:
+    with pytest.raises(TransitionError) as exc:
         services.check_transition(template, target)
     assert _messages(exc) == [
         f"“模板（2027年第1版）”的状态是“{Status(current).label}”，不能改为“{Status(target).label}”。"
@@ -313,7 +314,7 @@ def test_every_move_outside_the_table_is_rejected(current, target):
 
 def test_an_active_or_retired_template_is_not_activated_again(admin_user, settled):
     events = AuditEvent.objects.count()
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(TransitionError):
         services.activate_template(by=admin_user, template=settled)
     assert AuditEvent.objects.count() == events
 

@@ -1,11 +1,14 @@
 """The Django admin is no second write path (STYLE.md, "Services").
 
-Every model the admin registers for the apps accounts, regions, organisations, checklists and
-enterprises is either read-only there, or saved and deleted through its app's service: the admin
-change's record is then the service's own (the action the app's pages record too), with its actor,
-before → after and the reason typed in the form. An invalid change shows on the form and changes
-nothing. The cases are checked against the admin's registry, so a model registered later without
-a case here fails `test_every_model_the_apps_register_has_a_case`.
+Every model the admin registers for the apps accounts, regions, organisations, checklists,
+enterprises, rulesets, lights, grades and interviews is either read-only there, or saved and deleted
+through its app's service: the admin change's record is then the service's own (the action the app's
+pages record too), with its actor, before → after and the reason typed in the form. An invalid change
+shows on the form and changes nothing. The cases are checked against the admin's registry, so a model
+registered later without a case here fails `test_every_model_the_apps_register_has_a_case`.
+
+The models of rulesets, lights, grades and interviews are stored under the `ratings` label
+(docs/architecture.md, "The ratings label"): their admin is found by the module that registers it.
 """
 
 import datetime
@@ -27,22 +30,39 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from liangpai.accounts.models import LoginLock, Membership, Role, User
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
+from liangpai.core.admin import ADMIN_DEFAULT_REASON
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises.models import Industry
+from liangpai.grades.models import AnnualGrade, GradeInput
+from liangpai.interviews.models import WarningInterview
+from liangpai.lights.models import InspectionResult, QuarterLight
 from liangpai.organisations.models import Body, RepresentativeGroup
 from liangpai.regions.models import District, Town
+from liangpai.rules.ruleset import DEFAULT_RULESET
+from liangpai.rulesets.models import CalendarOverride, RulesetVersion
 from tests.conftest import Cast
 from tests.factories import UserFactory
 from tests.otp import admin_client
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"accounts", "regions", "organisations", "checklists", "enterprises"}
+APPS = {
+    "accounts",
+    "regions",
+    "organisations",
+    "checklists",
+    "enterprises",
+    "rulesets",
+    "lights",
+    "grades",
+    "interviews",
+}
 REASON = "测试：在管理后台修改"
 
 
 def _registered() -> set[str]:
-    """The models whose admin one of APPS registers (TOTPDevice's is accounts', its model django-otp's)."""
+    """The models whose admin one of APPS registers, by the module of the admin class: TOTPDevice's is
+    accounts', its model django-otp's; the rating apps' models have the label `ratings`."""
     labels = set()
     for model, model_admin in admin.site._registry.items():
         module = type(model_admin).__module__.split(".")
@@ -238,6 +258,99 @@ def _checklist_item(cast: Cast) -> Case:
     )
 
 
+# The rating apps' rows are made directly: a row made by a service would leave a record of the
+# action an added row is looked up by.
+
+
+def _ruleset(version: str) -> RulesetVersion:
+    year = int(version.split("-")[0])
+    return RulesetVersion.objects.create(year=year, version=version, **RulesetVersion.values_of(DEFAULT_RULESET))
+
+
+def _ruleset_version(cast: Cast) -> Case:
+    return Case(
+        row=_ruleset("2027-1"),
+        change={"interview_deadline_working_days": 8, "note": "约谈期限缩短"},
+        action="ruleset.update",
+        before={"interview_deadline_working_days": 10, "note": ""},
+        after={"interview_deadline_working_days": 8, "note": "约谈期限缩短"},
+        invalid={"minimum_b": "95"},
+        message="分数线应依次降低",  # R-RULESET-2, checked by the form
+        add={"year": 2028, "version": "2028-1", "minimum_a": "92"},
+        add_action="ruleset.create",
+        doomed=_ruleset("2027-2"),
+        delete_action="ruleset.delete",
+    )
+
+
+def _calendar_override(cast: Cast) -> Case:
+    return Case(
+        row=CalendarOverride.objects.create(date=datetime.date(2027, 2, 6), is_working_day=True, note="春节调休"),
+        change={"note": "春节调休上班"},
+        action="calendar.update",
+        before={"note": "春节调休"},
+        after={"note": "春节调休上班"},
+        invalid={"date": "2027-10-08"},  # the other override's day
+        add={"date": "2027-05-06", "is_working_day": False, "note": "地方停工"},
+        add_action="calendar.create",
+        doomed=CalendarOverride.objects.create(date=datetime.date(2027, 10, 8), is_working_day=False),
+        delete_action="calendar.delete",
+    )
+
+
+def _inspection(cast: Cast, on: str, **findings: Any) -> InspectionResult:
+    return InspectionResult.objects.create(
+        enterprise=cast.enterprise_a, inspected_on=datetime.date.fromisoformat(on), **findings
+    )
+
+
+def _inspection_result(cast: Cast) -> Case:
+    return Case(
+        row=_inspection(cast, "2026-08-03", general_hazards_fixed_on_spot=2),
+        change={"inspected_on": "2026-10-12", "major_hazards": 1},
+        action="inspection_result.update",
+        before={"inspected_on": "2026-08-03", "major_hazards": 0},
+        after={"inspected_on": "2026-10-12", "major_hazards": 1},
+        invalid={"accidents": "-1"},
+        add={"enterprise": cast.enterprise_b, "inspected_on": "2026-09-01", "refused_inspection": True},
+        add_action="inspection_result.create",
+        doomed=_inspection(cast, "2026-09-15", major_hazards=1),
+        delete_action="inspection_result.delete",
+    )
+
+
+def _quarter_light(cast: Cast, enterprise: Any, light: str) -> QuarterLight:
+    return QuarterLight.objects.create(enterprise=enterprise, quarter="2026Q3", year=2026, number=3, light=light)
+
+
+def _grade_input(cast: Cast) -> Case:
+    return Case(
+        row=GradeInput.objects.create(enterprise=cast.enterprise_a, year=2026, grade="B"),
+        change={"grade": "", "score": "91.5"},
+        action="grade_input.update",
+        before={"grade": "B", "score": None},
+        after={"grade": "", "score": "91.5"},
+        invalid={"failed_vetoes": '["no_such_veto"]'},
+        message="应为否决项代码的列表",
+        add={"enterprise": cast.enterprise_b, "year": 2026, "score": "85.5"},
+        add_action="grade_input.create",
+        doomed=GradeInput.objects.create(enterprise=cast.enterprise_a2, year=2026, score="70"),
+        delete_action="grade_input.delete",
+    )
+
+
+def _warning_interview(cast: Cast) -> Case:
+    return Case(
+        row=WarningInterview.objects.create(
+            enterprise=cast.enterprise_a,
+            quarter_light=_quarter_light(cast, cast.enterprise_a, "red"),
+            town=cast.town_a,
+            quarter="2026Q3",
+            due_on=datetime.date(2026, 10, 23),
+        )
+    )
+
+
 CASES: dict[str, Callable[[Cast], Case]] = {
     "accounts.user": _user,
     "accounts.loginlock": _login_lock,
@@ -252,10 +365,27 @@ CASES: dict[str, Callable[[Cast], Case]] = {
     "checklists.checklistitem": _checklist_item,
     "enterprises.industry": lambda cast: Case(row=Industry.objects.get(code="13")),
     "enterprises.enterprise": lambda cast: Case(row=cast.enterprise_a),
+    "ratings.rulesetversion": _ruleset_version,
+    "ratings.calendaroverride": _calendar_override,
+    "ratings.inspectionresult": _inspection_result,
+    "ratings.quarterlight": lambda cast: Case(row=_quarter_light(cast, cast.enterprise_a, "green")),
+    "ratings.gradeinput": _grade_input,
+    "ratings.annualgrade": lambda cast: Case(
+        row=AnnualGrade.objects.create(enterprise=cast.enterprise_a, year=2025, base_grade="B", final_grade="B")
+    ),
+    "ratings.warninginterview": _warning_interview,
 }
 
 #: The models whose rows cannot be changed in the admin (their cases have no `change`).
-READ_ONLY = {"accounts.loginlock", "otp_totp.totpdevice", "enterprises.industry", "enterprises.enterprise"}
+READ_ONLY = {
+    "accounts.loginlock",
+    "otp_totp.totpdevice",
+    "enterprises.industry",
+    "enterprises.enterprise",
+    "ratings.quarterlight",
+    "ratings.annualgrade",
+    "ratings.warninginterview",
+}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -466,6 +596,67 @@ def test_an_admin_may_not_take_away_their_own_superuser_status(client: Client, r
     assert not AuditEvent.objects.exists()
 
 
+def test_a_refusal_by_the_grades_service_shows_on_the_form_and_changes_nothing(cast: Cast, client: Client) -> None:
+    """The form is valid, but the year's grades are published: its bases stay as they were."""
+    grade_input = GradeInput.objects.create(enterprise=cast.enterprise_a, year=2026, grade="B")
+    AnnualGrade.objects.create(enterprise=cast.enterprise_b, year=2026, final_grade="B", is_published=True)
+    url = _url(grade_input, "change", grade_input.pk)
+    response = client.post(url, _posted(_shown(client.get(url)), {"grade": "A", "reason": REASON}))
+    assert response.status_code == 200
+    assert "2026 年度等级已公布，评级依据不能再修改。" in response.content.decode()
+    assert GradeInput.objects.get(pk=grade_input.pk).grade == "B"
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_delete_refused_by_the_grades_service_is_a_message_and_deletes_nothing(cast: Cast, client: Client) -> None:
+    grade_input = GradeInput.objects.create(enterprise=cast.enterprise_a, year=2026, grade="B")
+    AnnualGrade.objects.create(enterprise=cast.enterprise_b, year=2026, final_grade="B", is_published=True)
+    response = client.post(_url(grade_input, "delete", grade_input.pk), {"post": "yes"}, follow=True)
+    assert "2026 年度等级已公布，评级依据不能再修改。" in response.content.decode()
+    assert GradeInput.objects.filter(pk=grade_input.pk).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_active_ruleset_is_not_deleted(cast: Cast, client: Client) -> None:
+    active = _ruleset("2027-1")
+    RulesetVersion.objects.filter(pk=active.pk).update(status=RulesetVersion.Status.ACTIVE)
+    assert client.post(_url(active, "delete", active.pk), {"post": "yes"}).status_code == 403
+    assert RulesetVersion.objects.filter(pk=active.pk).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_refused_ruleset_action_is_a_message_and_changes_nothing(cast: Cast, client: Client) -> None:
+    """Two drafts of a year, one inconsistent: activating both activates neither (the list shows the newer
+    first, so the good one is activated before the other is refused, and rolled back with it)."""
+    bad, good = _ruleset("2027-1"), _ruleset("2027-2")
+    RulesetVersion.objects.filter(pk=bad.pk).update(minimum_c=90)
+    response = client.post(
+        _url(RulesetVersion, "changelist"),
+        {"action": "activate", "_selected_action": [good.pk, bad.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "分数线应依次降低" in response.content.decode()
+    assert set(RulesetVersion.objects.filter(year=2027).values_list("status", flat=True)) == {"draft"}
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("label", sorted(label for label in CASES if label.startswith("ratings.")))
+def test_only_those_who_manage_the_rules_see_the_rating_admins(cast: Cast, label: str) -> None:
+    """Staff of a town (even with Django's permissions on the model) do not see them; the city admin does."""
+    town_union = cast.users["town_a_union"]
+    town_union.is_staff = True
+    town_union.save()
+    model = type(CASES[label](cast).row)
+    codename = model._meta.model_name
+    town_union.user_permissions.set(Permission.objects.filter(codename__endswith=f"_{codename}"))
+    assert admin_client(town_union).get(_url(model, "changelist")).status_code == 403
+    city_admin = cast.users["city_admin"]
+    city_admin.is_staff = True
+    city_admin.save()
+    assert admin_client(city_admin).get(_url(model, "changelist")).status_code == 200
+
+
 # --- the writes only the admin offers --------------------------------------------------------
 
 
@@ -523,3 +714,28 @@ def test_a_role_granted_in_the_admin_carries_the_reason_typed(cast: Cast, client
     assert client.post(url, data).status_code == 302
     event = AuditEvent.objects.get(action="role.grant")
     assert (event.actor, event.reason, event.after["town"]) == (root, "新任甲镇总工会干事", cast.town_a.pk)
+
+
+def test_the_rulesets_list_activates_a_draft_through_the_service(cast: Cast, client: Client, root: User) -> None:
+    active, draft = _ruleset("2027-1"), _ruleset("2027-2")
+    RulesetVersion.objects.filter(pk=active.pk).update(status=RulesetVersion.Status.ACTIVE)
+    response = client.post(_url(RulesetVersion, "changelist"), {"action": "activate", "_selected_action": [draft.pk]})
+    assert response.status_code == 302
+    events = {e.action: e for e in AuditEvent.objects.all()}
+    assert set(events) == {"ruleset.retire", "ruleset.activate"}
+    assert (events["ruleset.retire"].object_id, events["ruleset.activate"].object_id) == (str(active.pk), str(draft.pk))
+    assert {(e.actor, e.reason) for e in events.values()} == {(root, ADMIN_DEFAULT_REASON)}
+
+
+def test_the_rulesets_list_copies_a_ruleset_as_a_new_draft(cast: Cast, client: Client, root: User) -> None:
+    original = _ruleset("2027-1")
+    RulesetVersion.objects.filter(pk=original.pk).update(minimum_a=92, note="原版")
+    response = client.post(
+        _url(RulesetVersion, "changelist"), {"action": "copy_as_new_version", "_selected_action": [original.pk]}
+    )
+    assert response.status_code == 302
+    copy = RulesetVersion.objects.get(version="2027-2")
+    assert (copy.year, copy.status, copy.minimum_a, copy.created_by) == (2027, "draft", 92, root)
+    event = AuditEvent.objects.get(action="ruleset.create")
+    assert (event.actor, event.object_id, event.reason) == (root, str(copy.pk), ADMIN_DEFAULT_REASON)
+    assert (event.after["copied_from"], event.after["minimum_a"]) == ("2027-1", "92.0")

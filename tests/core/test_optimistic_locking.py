@@ -26,7 +26,7 @@ from django.urls import reverse
 from liangpai.checklists import services as checklists
 from liangpai.checklists.models import ChecklistItem, ChecklistTemplate
 from liangpai.core.audit import verify_chain
-from liangpai.core.errors import Conflict as RatingsConflict
+from liangpai.core.errors import Conflict
 from liangpai.core.models import AuditEvent
 from liangpai.enterprises import services as enterprises
 from liangpai.enterprises.models import Enterprise
@@ -97,7 +97,7 @@ def test_concurrent_enterprise_edits_lose_no_update(cast: Cast):
             version = Enterprise.objects.values_list("version", flat=True).get(pk=pk)
             mark = AuditMark()
             outcomes = writers.race([edit(trial, writer, version) for writer in range(3)])
-            won = one_winner(outcomes, enterprises.ConflictError).writer
+            won = one_winner(outcomes, Conflict).writer
             stored = Enterprise.objects.get(pk=pk)
             expected = {"address": f"甲镇工业路{trial}号{won}幢", "headcount": 100 + trial * 10 + won}
             assert {"address": stored.address, "headcount": stored.headcount} == expected
@@ -168,7 +168,7 @@ def test_concurrent_interview_records_lose_no_update(cast: Cast):
             cancelling = trial % 2 == 1  # every other trial, the second writer cancels instead
             mark = AuditMark()
             outcomes = writers.race([record(pk, trial, 0), (cancel if cancelling else record)(pk, trial, 1)])
-            won = one_winner(outcomes, RatingsConflict).writer
+            won = one_winner(outcomes, Conflict).writer
             assert [e.message for e in _refusals(outcomes)] == [INTERVIEW_CONFLICT]
             stored = WarningInterview.objects.get(pk=pk)
             assert (stored.version, stored.recorded_by_id) == (2, users[won].pk)
@@ -209,7 +209,7 @@ def test_concurrent_light_overrides_lose_no_update(cast: Cast):
             seen = light_state(QuarterLight.objects.get(pk=row.pk))
             mark = AuditMark()
             outcomes = writers.race([adjust(trial, writer, seen) for writer in range(2)])
-            won = one_winner(outcomes, RatingsConflict).writer
+            won = one_winner(outcomes, Conflict).writer
             assert [e.message for e in _refusals(outcomes)] == [LIGHT_CONFLICT]
             stored = QuarterLight.objects.get(pk=row.pk)
             expected = {"light": targets[(trial + won) % 2], "override_reason": f"第{trial}次复查（{won}）"}
@@ -257,7 +257,7 @@ def test_concurrent_checklist_item_edits_lose_no_update(cast: Cast):
             version = ChecklistItem.objects.values_list("version", flat=True).get(pk=item.pk)
             mark = AuditMark()
             outcomes = writers.race([edit(trial, writer, version) for writer in range(2)])
-            won = one_winner(outcomes, checklists.ConflictError).writer
+            won = one_winner(outcomes, Conflict).writer
             assert [e.messages for e in _refusals(outcomes)] == [[ITEM_CONFLICT]]
             stored = ChecklistItem.objects.get(pk=item.pk)
             expected = {"text": f"评价内容：第{trial}次，第{won}人。", "evidence": f"查阅资料（{trial}-{won}）。"}
@@ -295,7 +295,7 @@ def test_concurrent_group_member_edits_lose_no_update(cast: Cast):
             version = GroupMember.objects.values_list("version", flat=True).get(pk=member.pk)
             mark = AuditMark()
             outcomes = writers.race([edit(trial, writer, version) for writer in range(2)])
-            won = one_winner(outcomes, organisations.ConflictError).writer
+            won = one_winner(outcomes, Conflict).writer
             assert [e.messages for e in _refusals(outcomes)] == [[MEMBER_CONFLICT]]
             stored = GroupMember.objects.get(pk=member.pk)
             expected = {"name": f"成员{trial}-{won}", "work_unit": f"单位{trial}-{won}"}

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from liangpai.accounts.models import Membership, Role
 from liangpai.core.audit import verify_chain
+from liangpai.core.errors import Conflict
 from liangpai.core.models import AuditEvent
 from liangpai.organisations.models import Body, GroupMember, RepresentativeGroup
-from liangpai.organisations.services import ConflictError, update_member
+from liangpai.organisations.services import update_member
 from liangpai.regions.models import District
 from tests.factories import UserFactory
 from tests.otp import verify_otp
@@ -170,7 +171,7 @@ def test_a_member_changed_in_the_admin_makes_a_form_opened_before_it_stale(cast,
     assert response.status_code == 302, response.content.decode()[:2000]
     member.refresh_from_db()
     assert (member.work_unit, member.version) == ("甲二纺织", opened_at + 1)
-    with pytest.raises(ConflictError):
+    with pytest.raises(Conflict):
         update_member(
             by=cast.users["city_admin"],
             member=member,

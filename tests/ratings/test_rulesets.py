@@ -130,7 +130,7 @@ def test_the_city_admin_edits_a_draft_in_the_admin_and_the_change_is_audited(cas
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.interview_deadline_working_days == 8
-    event = AuditEvent.objects.get(action="admin.rulesetversion.update")
+    event = AuditEvent.objects.get(action="ruleset.update")
     assert (event.before, event.after) == (
         {"interview_deadline_working_days": 10},
         {"interview_deadline_working_days": 8},
@@ -172,7 +172,7 @@ def test_calendar_overrides_are_added_in_the_admin_and_audited(cast, admin_clien
     assert response.status_code == 302
     override = CalendarOverride.objects.get()
     assert override.created_by == cast.users["city_admin"]
-    assert AuditEvent.objects.filter(action="admin.calendaroverride.create").count() == 1
+    assert AuditEvent.objects.filter(action="calendar.create").count() == 1
 
 
 def test_a_ruleset_added_in_the_admin_is_a_draft_that_names_its_author(cast, admin_client, ruleset_2026):
@@ -181,7 +181,7 @@ def test_a_ruleset_added_in_the_admin_is_a_draft_that_names_its_author(cast, adm
     assert response.status_code == 302
     added = RulesetVersion.objects.get(year=2027)
     assert (added.status, added.created_by) == ("draft", cast.users["city_admin"])
-    assert AuditEvent.objects.filter(action="admin.rulesetversion.create", object_id=str(added.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="ruleset.create", object_id=str(added.pk)).count() == 1
 
 
 def test_a_grade_input_added_in_the_admin_names_who_recorded_it(cast, admin_client):
@@ -192,7 +192,7 @@ def test_a_grade_input_added_in_the_admin_names_who_recorded_it(cast, admin_clie
     assert response.status_code == 302
     grade_input = GradeInput.objects.get()
     assert (grade_input.grade, grade_input.recorded_by) == ("B", cast.users["city_admin"])
-    assert AuditEvent.objects.filter(action="admin.gradeinput.create").count() == 1
+    assert AuditEvent.objects.filter(action="grade_input.create").count() == 1
 
 
 def test_inspection_results_are_added_in_the_admin_and_audited_with_their_findings(cast, admin_client):
@@ -212,16 +212,17 @@ def test_inspection_results_are_added_in_the_admin_and_audited_with_their_findin
     assert response.status_code == 302
     result = InspectionResult.objects.get()
     assert (result.quarter, result.recorded_by) == ("2026Q3", cast.users["city_admin"])
-    event = AuditEvent.objects.get(action="admin.inspectionresult.create")
+    event = AuditEvent.objects.get(action="inspection_result.create")
     assert event.after["enterprise_id"] == cast.enterprise_a.pk
     assert event.after["refused_letter"] is True
-    assert set(event.after) == {"enterprise_id", *InspectionResult.FINDINGS, "note"}
+    assert set(event.after) == {"enterprise_id", *InspectionResult.FINDINGS, "note", "source"}
 
 
 def test_an_inspection_result_recorded_by_the_service_is_audited_with_its_findings_and_source(cast, inspect):
     inspect(cast.enterprise_a, "2026-08-03", major_hazards=1)
     event = AuditEvent.objects.get(action="inspection_result.create")
     assert event.after == {
+        "enterprise_id": cast.enterprise_a.pk,
         "inspected_on": "2026-08-03",
         "general_hazards_fixed_on_spot": 0,
         "general_hazards_not_fixed_on_spot": 0,
@@ -229,6 +230,7 @@ def test_an_inspection_result_recorded_by_the_service_is_audited_with_its_findin
         "refused_inspection": False,
         "refused_letter": False,
         "accidents": 0,
+        "note": "",
         "source": "manual",
     }
 
