@@ -3,7 +3,7 @@
 `rules.grading.explain_reason` writes a grade's reasons in Chinese, for the command line
 and stored documents. Pages follow the user's language, so they render the same
 structured reasons through the catalogue; in Chinese the words are exactly the rules'
-own (tests/ratings/test_wording.py holds them equal), so a page and `explain_grade`
+own (tests/lights/test_wording.py holds them equal), so a page and `explain_grade`
 never disagree.
 """
 

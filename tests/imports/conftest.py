@@ -11,6 +11,7 @@ from liangpai.enterprises.models import Enterprise, Industry
 from tests.conftest import Cast
 from tests.factories import IndustryFactory
 from tests.imports import make_corpus
+from tests.rating_fixtures import inspect, ruleset_2026  # noqa: F401 -- fixtures of the history import's tests
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.rules.lights import FactsError
 from liangpai.rules.periods import Quarter
 from tests.factories import EnterpriseFactory
-from tests.ratings.conftest import AFTER_Q3, lights_of
+from tests.rating_fixtures import AFTER_Q3, lights_of
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from liangpai.publication.services import (
     request_publication,
 )
 from tests.factories import MembershipFactory, UserFactory
-from tests.ratings.conftest import AFTER_Q3
+from tests.rating_fixtures import AFTER_Q3
 
 pytestmark = pytest.mark.django_db
 

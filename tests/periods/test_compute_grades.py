@@ -14,7 +14,7 @@ from liangpai.lights.models import QuarterLight
 from liangpai.periods.closing import close_quarter
 from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.rules.ruleset import Grade
-from tests.ratings.conftest import audit_count
+from tests.rating_fixtures import audit_count
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from liangpai.rules.workdays import is_working_day
 from liangpai.rulesets import services as rulesets
 from liangpai.rulesets.models import CalendarOverride, RulesetVersion
 from tests.otp import verify_otp
-from tests.ratings.conftest import AFTER_Q3
+from tests.rating_fixtures import AFTER_Q3
 
 pytestmark = pytest.mark.django_db
 

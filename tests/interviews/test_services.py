@@ -12,8 +12,8 @@ from liangpai.core.models import AuditEvent
 from liangpai.interviews.models import WarningInterview
 from liangpai.interviews.services import TRANSITIONS, InterviewRecord, cancel_interview, record_interview
 from liangpai.periods.closing import close_quarter
-from tests.ratings.conftest import AFTER_Q3
-from tests.ratings.test_scans import JPEG
+from tests.interviews.test_scans import JPEG
+from tests.rating_fixtures import AFTER_Q3
 
 RECORD = InterviewRecord(
     held_on=datetime.date(2026, 10, 12),

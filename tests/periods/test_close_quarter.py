@@ -14,7 +14,7 @@ from liangpai.periods.closing import close_quarter, override_light
 from liangpai.rules.workdays import WorkCalendar, is_working_day
 from liangpai.rulesets.models import RulesetVersion
 from tests.factories import EnterpriseFactory
-from tests.ratings.conftest import AFTER_Q3, audit_count, lights_of
+from tests.rating_fixtures import AFTER_Q3, audit_count, lights_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from liangpai.core.models import AuditEvent
 from liangpai.interviews.models import WarningInterview
 from liangpai.lights.models import QuarterLight
 from liangpai.periods.closing import close_quarter, override_light
-from tests.ratings.conftest import AFTER_Q3
+from tests.rating_fixtures import AFTER_Q3
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from liangpai.periods.grading import BASE_GRADE_SOURCES, compute_grades
 from liangpai.periods.overrides import light_state
 from tests.conftest import SIGNED_IN_ROLES
 from tests.factories import EnterpriseFactory
-from tests.ratings.test_scans import JPEG, PDF
+from tests.interviews.test_scans import JPEG, PDF
 
 pytestmark = pytest.mark.django_db
 
