@@ -61,5 +61,5 @@ class TransitionError(Refused):
     """A status move the workflow's table does not allow (`core.transitions`)."""
 
 
-# The two period engines are being rewritten in parallel (issue 7 item 4); they still use these names.
+# The old name of `Refused`, still raised by `periods.closing`; it goes once the period engines raise `Refused`.
 RatingsError = Refused
